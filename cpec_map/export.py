@@ -1,0 +1,75 @@
+"""Write outputs safely: to a temporary file beside the target, then renamed into place.
+
+A failed or interrupted build therefore never leaves a half-written map, and never
+replaces a good map with a broken one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+#: Output formats by file suffix. Static figures (.png/.svg/.pdf) come with the
+#: matplotlib exporter; until then asking for them is a usage error, not a silent skip.
+FORMATS = {".html": "html", ".htm": "html"}
+
+
+def output_format(path: str | os.PathLike[str]) -> str:
+    """The format of an output path from its suffix, or a UsageError naming the choices."""
+    if Path(path).is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name such as {Path(path) / 'map.html'}")
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise UsageError(f"{path}: unknown output format {suffix or '(no suffix)'!r} ({known})")
+    return FORMATS[suffix]
+
+
+def prepare_target(path: str | os.PathLike[str]) -> Path:
+    """Create the output folder and check it is writable, before any work is done."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name such as {Path(path) / 'map.html'}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create folder {target.parent}: {exc.strerror}") from exc
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: folder {target.parent} is not writable")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError(f"{path}: file is not writable")
+    return target
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` all at once: temp file in the same folder, fsync, rename."""
+    target = prepare_target(path)
+    mode = _final_mode(target)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise
+    return target
+
+
+def _final_mode(target: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual 0666 minus the umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

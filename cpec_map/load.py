@@ -1,0 +1,461 @@
+"""Read a geodata folder: the manifest and every ``*.geojson`` file, into the model.
+
+Reading is forgiving where RFC 7946 readers usually are (UTF-8 BOM, 3-D positions,
+a bare Feature) and exact about everything else: each structural problem becomes a
+:class:`~cpec_map.errors.Problem` naming the file and feature, and the feature is
+kept without geometry so later rules can still report on its properties.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from .errors import Problem, Severity, UsageError
+from .model import Feature, Geodata, Layer, LayerSpec, MapSettings, Role
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+MANIFEST = "layers.toml"
+#: Files larger than this are refused unless the caller raises the limit: a GeoJSON
+#: of this size would make an HTML map that no browser opens comfortably.
+DEFAULT_MAX_FILE_MB = 256
+#: Files above this size get a progress line: reading them takes noticeable time.
+PROGRESS_MIN_BYTES = 5_000_000
+
+_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_WGS84_NAMES = {
+    "urn:ogc:def:crs:ogc:1.3:crs84",
+    "urn:ogc:def:crs:ogc::crs84",
+    "crs84",
+    "epsg:4326",
+    "urn:ogc:def:crs:epsg::4326",
+    "urn:ogc:def:crs:epsg:4326",
+    "http://www.opengis.net/def/crs/ogc/1.3/crs84",
+    "http://www.opengis.net/def/crs/epsg/0/4326",
+}
+
+Progress = Callable[[str], None]
+
+
+def load_dir(
+    root: str | os.PathLike[str],
+    *,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    progress: Progress | None = None,
+) -> tuple[Geodata, list[Problem]]:
+    """Read every layer of a geodata folder.
+
+    Returns the geodata (layers sorted by manifest ``order``, then file name) and the
+    problems met while reading. Raises :class:`UsageError` only when the folder
+    itself is unusable (missing, not a folder, no ``*.geojson`` in it).
+    """
+    folder = Path(root)
+    shown = str(root)
+    if not folder.exists():
+        raise UsageError(f"{shown}: no such folder (pass --geodata DIR)")
+    if not folder.is_dir():
+        raise UsageError(f"{shown}: not a folder (pass --geodata DIR)")
+
+    problems: list[Problem] = []
+    settings, specs = _read_manifest(folder, shown, problems)
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".geojson" and p.is_file())
+    if not paths:
+        raise UsageError(f"{shown}: no *.geojson files in this folder")
+
+    stems = {p.stem for p in paths}
+    for stem in sorted(set(specs) - stems):
+        problems.append(
+            Problem(
+                os.path.join(shown, MANIFEST),
+                f"[layers.{stem}] names no file: {stem}.geojson is not in the folder",
+                severity=Severity.WARNING,
+            )
+        )
+
+    layers = []
+    for path in paths:
+        display = os.path.join(shown, path.name)
+        spec = specs.get(path.stem) or default_spec(path.stem)
+        features = _read_layer(path, display, problems, max_file_mb, progress)
+        if features is not None:
+            layers.append(Layer(path=display, spec=spec, features=features))
+    layers.sort(key=lambda layer: (layer.spec.order, layer.stem))
+    return Geodata(root=shown, layers=tuple(layers), settings=settings), problems
+
+
+def default_spec(stem: str) -> LayerSpec:
+    """The spec of a layer the manifest does not mention: a readable title, corridor role."""
+    title = re.sub(r"[_\-]+", " ", stem).strip() or stem
+    return LayerSpec(stem=stem, title=title[:1].upper() + title[1:])
+
+
+# --- the manifest -----------------------------------------------------------------------
+
+_SPEC_TYPES: Mapping[str, tuple[type, ...]] = {
+    "title": (str,),
+    "group": (str,),
+    "role": (str,),
+    "order": (int,),
+    "visible": (bool,),
+    "color": (str,),
+    "fill_color": (str,),
+    "fill_opacity": (int, float),
+    "weight": (int, float),
+    "radius": (int, float),
+    "attribution": (str,),
+    "description": (str,),
+    "basemap": (bool,),
+}
+
+
+def _read_manifest(
+    folder: Path, shown: str, problems: list[Problem]
+) -> tuple[MapSettings, dict[str, LayerSpec]]:
+    path = folder / MANIFEST
+    display = os.path.join(shown, MANIFEST)
+    if not path.is_file():
+        return MapSettings(), {}
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(display, f"not UTF-8 text (byte {exc.start})"))
+        return MapSettings(), {}
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(display, f"TOML syntax error: {exc}"))
+        return MapSettings(), {}
+
+    def bad(reason: str, severity: Severity = Severity.ERROR) -> None:
+        problems.append(Problem(display, reason, severity=severity))
+
+    for key in sorted(set(data) - {"map", "layers"}):
+        bad(f"unknown table [{key}] ignored (expected [map] and [layers.NAME])", Severity.WARNING)
+
+    map_table = data.get("map", {})
+    settings = MapSettings()
+    if isinstance(map_table, dict):
+        title = map_table.get("title", settings.title)
+        data_date = map_table.get("data_date")
+        if not isinstance(title, str) or not title.strip():
+            bad("[map] title must be a non-empty string")
+            title = settings.title
+        if data_date is not None:
+            data_date = str(data_date)
+            if not _is_iso_date(data_date):
+                bad(f"[map] data_date {data_date!r} is not an ISO date (YYYY-MM-DD)")
+                data_date = None
+        note = map_table.get("note")
+        if note is not None and not isinstance(note, str):
+            bad("[map] note must be a string")
+            note = None
+        for key in sorted(set(map_table) - {"title", "data_date", "note"}):
+            bad(f"[map] unknown key {key!r} ignored", Severity.WARNING)
+        settings = MapSettings(title=title.strip(), data_date=data_date, note=note)
+    else:
+        bad("[map] must be a table")
+
+    specs: dict[str, LayerSpec] = {}
+    layers_table = data.get("layers", {})
+    if not isinstance(layers_table, dict):
+        bad("[layers] must be a table of [layers.NAME] tables")
+        return settings, specs
+    for stem, table in layers_table.items():
+        if not isinstance(table, dict):
+            bad(f"[layers.{stem}] must be a table")
+            continue
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            types = _SPEC_TYPES.get(key)
+            if types is None:
+                bad(f"[layers.{stem}] unknown key {key!r} ignored", Severity.WARNING)
+                continue
+            if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+                kind = " or ".join(t.__name__ for t in types)
+                bad(f"[layers.{stem}] {key} must be {kind}, not {value!r}")
+                continue
+            values[key] = value
+        for key in ("color", "fill_color"):
+            if key in values and not _HEX_COLOR.match(values[key]):
+                bad(f"[layers.{stem}] {key} {values[key]!r} is not a hex colour like #1f77b4")
+                del values[key]
+        if "role" in values:
+            try:
+                values["role"] = Role(values["role"])
+            except ValueError:
+                bad(f"[layers.{stem}] role {values['role']!r} must be 'corridor' or 'context'")
+                del values["role"]
+        for key, low, high in (("fill_opacity", 0, 1), ("weight", 0, 50), ("radius", 0, 100)):
+            if key in values and not low <= values[key] <= high:
+                bad(f"[layers.{stem}] {key} {values[key]} is outside {low}..{high}")
+                del values[key]
+        values.setdefault("title", default_spec(stem).title)
+        specs[stem] = LayerSpec(stem=stem, **values)
+    return settings, specs
+
+
+def _is_iso_date(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text))
+
+
+# --- one layer file ---------------------------------------------------------------------
+
+
+def _read_layer(
+    path: Path,
+    display: str,
+    problems: list[Problem],
+    max_file_mb: float,
+    progress: Progress | None,
+) -> tuple[Feature, ...] | None:
+    """Parse one file; ``None`` when nothing usable could be read (problems say why)."""
+    size = path.stat().st_size
+    if size > max_file_mb * 1e6:
+        problems.append(
+            Problem(
+                display,
+                f"file is {size / 1e6:.0f} MB, over the {max_file_mb:g} MB limit "
+                "(simplify it, or raise the limit with --max-file-mb)",
+            )
+        )
+        return None
+    if progress is not None and size > PROGRESS_MIN_BYTES:
+        progress(f"reading {display} ({size / 1e6:.0f} MB)")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(display, f"not UTF-8 text: byte {exc.start} (line {line}) cannot be decoded")
+        )
+        return None
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        problems.append(
+            Problem(display, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        )
+        return None
+    except ValueError as exc:  # NaN / Infinity, which JSON does not allow
+        problems.append(Problem(display, f"invalid JSON: {exc}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(display, "invalid JSON: nested too deeply to read"))
+        return None
+
+    if not isinstance(doc, dict):
+        problems.append(
+            Problem(display, f"top level is a JSON {_json_type(doc)}, not a GeoJSON object")
+        )
+        return None
+    kind = doc.get("type")
+    if kind == "Feature":
+        items: list[Any] = [doc]
+    elif kind == "FeatureCollection":
+        items = doc.get("features")  # type: ignore[assignment]
+        if not isinstance(items, list):
+            problems.append(Problem(display, 'FeatureCollection has no "features" array'))
+            return None
+    else:
+        problems.append(
+            Problem(
+                display,
+                f"top-level type is {kind!r}; expected 'FeatureCollection' (or one 'Feature')",
+            )
+        )
+        return None
+
+    _check_crs(doc.get("crs"), display, problems)
+    return tuple(_read_feature(i, item, display, problems) for i, item in enumerate(items))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _json_type(value: Any) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
+
+
+def _check_crs(crs: Any, display: str, problems: list[Problem]) -> None:
+    if crs is None:
+        return
+    name = None
+    if isinstance(crs, dict) and isinstance(crs.get("properties"), dict):
+        name = crs["properties"].get("name")
+    if isinstance(name, str) and name.strip().lower() in _WGS84_NAMES:
+        problems.append(
+            Problem(
+                display,
+                f'legacy "crs" member ({name}) ignored: RFC 7946 GeoJSON is always WGS84 lon/lat',
+                severity=Severity.WARNING,
+            )
+        )
+        return
+    problems.append(
+        Problem(
+            display,
+            f'legacy "crs" member declares {name or json.dumps(crs)[:80]}; cpec-map reads only '
+            "WGS84 longitude/latitude (RFC 7946): reproject the file, e.g. "
+            "ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson",
+        )
+    )
+
+
+def _read_feature(index: int, item: Any, display: str, problems: list[Problem]) -> Feature:
+    if not isinstance(item, dict):
+        problems.append(Problem(display, f"is a JSON {_json_type(item)}, not a Feature", index))
+        return Feature(index=index, properties={}, geometry=None, unreadable=True)
+    props = item.get("properties")
+    if props is None:
+        props = {}
+    elif not isinstance(props, dict):
+        problems.append(Problem(display, '"properties" must be an object or null', index))
+        props = {}
+    name = props.get("name") if isinstance(props.get("name"), str) else None
+
+    def bad(reason: str) -> Feature:
+        problems.append(Problem(display, reason, index, name))
+        return Feature(index=index, properties=props, geometry=None, id=fid, unreadable=True)
+
+    fid = item.get("id")
+    if fid is not None and (not isinstance(fid, (str, int)) or isinstance(fid, bool)):
+        problems.append(Problem(display, "id must be a string or a number", index, name))
+        fid = None
+    if item.get("type") != "Feature":
+        return bad(f"type is {item.get('type')!r}, expected 'Feature'")
+    if "geometry" not in item:
+        return bad('no "geometry" member (use "geometry": null for a feature without one)')
+    if item["geometry"] is None:
+        return Feature(index=index, properties=props, geometry=None, id=fid)
+    try:
+        geometry = parse_geometry(item["geometry"])
+    except GeometryError as exc:
+        return bad(f"bad geometry: {exc}")
+    return Feature(index=index, properties=props, geometry=geometry, id=fid)
+
+
+# --- geometry ---------------------------------------------------------------------------
+
+
+class GeometryError(ValueError):
+    """A GeoJSON geometry object that does not follow RFC 7946's structure."""
+
+
+def parse_geometry(obj: Any) -> shapely.Geometry:
+    """Build a 2-D shapely geometry from a GeoJSON geometry object, checking its structure.
+
+    Heights (and any further ordinates) are dropped; coordinates are checked to be
+    finite numbers, lines to have two positions and rings to be closed with four.
+    """
+    if not isinstance(obj, dict):
+        raise GeometryError(f"geometry is a JSON {_json_type(obj)}, not an object")
+    kind = obj.get("type")
+    if kind == "GeometryCollection":
+        parts = obj.get("geometries")
+        if not isinstance(parts, list):
+            raise GeometryError('GeometryCollection has no "geometries" array')
+        return shapely.geometrycollections([parse_geometry(p) for p in parts])
+    if kind not in _BUILDERS:
+        raise GeometryError(f"unknown geometry type {kind!r}")
+    if "coordinates" not in obj:
+        raise GeometryError(f'{kind} has no "coordinates"')
+    return _BUILDERS[kind](obj["coordinates"])
+
+
+def _positions(coords: Any, what: str, minimum: int) -> np.ndarray:
+    """An (n, 2) float array from a JSON array of positions, or a clear GeometryError."""
+    if not isinstance(coords, list):
+        raise GeometryError(f"{what} coordinates must be an array of positions")
+    try:
+        arr = np.asarray(coords)
+    except ValueError:  # ragged: mixed 2-D and 3-D positions, or a malformed one
+        arr = np.asarray([_position(c) for c in coords])
+    if arr.dtype.kind not in "iuf" or arr.ndim != 2 or arr.shape[1] < 2:
+        arr = np.asarray([_position(c) for c in coords], dtype=float).reshape(-1, 2)
+    arr = np.ascontiguousarray(arr[:, :2], dtype=float)
+    if len(arr) < minimum:
+        raise GeometryError(f"{what} needs at least {minimum} positions, has {len(arr)}")
+    return arr
+
+
+def _position(pos: Any) -> tuple[float, float]:
+    if not isinstance(pos, list) or len(pos) < 2:
+        raise GeometryError(f"position {json.dumps(pos)[:40]} is not [longitude, latitude]")
+    x, y = pos[0], pos[1]
+    for v in (x, y):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise GeometryError(f"position {json.dumps(pos)[:40]} holds a non-number")
+    return float(x), float(y)
+
+
+def _point(coords: Any) -> shapely.Geometry:
+    x, y = _position(coords)
+    return shapely.points(x, y)
+
+
+def _multipoint(coords: Any) -> shapely.Geometry:
+    if not isinstance(coords, list):
+        raise GeometryError("MultiPoint coordinates must be an array of positions")
+    if not coords:
+        return shapely.from_wkt("MULTIPOINT EMPTY")
+    return shapely.multipoints(_positions(coords, "MultiPoint", 1))
+
+
+def _linestring(coords: Any) -> shapely.Geometry:
+    return shapely.linestrings(_positions(coords, "LineString", 2))
+
+
+def _ring(coords: Any) -> np.ndarray:
+    arr = _positions(coords, "polygon ring", 4)
+    if not np.array_equal(arr[0], arr[-1]):
+        raise GeometryError(
+            f"polygon ring is not closed: first position {arr[0].tolist()} "
+            f"differs from last {arr[-1].tolist()}"
+        )
+    return arr
+
+
+def _polygon(coords: Any) -> shapely.Geometry:
+    if not isinstance(coords, list) or not coords:
+        raise GeometryError("Polygon coordinates must be a non-empty array of rings")
+    rings = [_ring(r) for r in coords]
+    return shapely.polygons(rings[0], holes=rings[1:] or None)
+
+
+def _multi(part: Callable[[Any], shapely.Geometry], what: str) -> Callable[[Any], Any]:
+    def build(coords: Any) -> shapely.Geometry:
+        if not isinstance(coords, list):
+            raise GeometryError(f"{what} coordinates must be an array")
+        parts = [part(c) for c in coords]
+        if what == "MultiLineString":
+            return shapely.multilinestrings(parts) if parts else shapely.from_wkt(
+                "MULTILINESTRING EMPTY"
+            )
+        return shapely.multipolygons(parts) if parts else shapely.from_wkt("MULTIPOLYGON EMPTY")
+
+    return build
+
+
+_BUILDERS: dict[str, Callable[[Any], shapely.Geometry]] = {
+    "Point": _point,
+    "MultiPoint": _multipoint,
+    "LineString": _linestring,
+    "MultiLineString": _multi(_linestring, "MultiLineString"),
+    "Polygon": _polygon,
+    "MultiPolygon": _multi(_polygon, "MultiPolygon"),
+}

@@ -1,0 +1,177 @@
+"""The typed model every stage shares: layers, features, styles and options. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import geopandas
+    from shapely.geometry.base import BaseGeometry
+
+
+class Status(str, Enum):
+    """Where a corridor element stands; drives the line dash and the popup badge."""
+
+    OPERATIONAL = "operational"
+    UNDER_CONSTRUCTION = "under_construction"
+    PLANNED = "planned"
+    PROPOSED = "proposed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Precision(str, Enum):
+    """How well a feature's geometry is known; drives how honestly it is drawn."""
+
+    EXACT = "exact"
+    APPROXIMATE = "approximate"
+    SCHEMATIC = "schematic"
+
+
+class Role(str, Enum):
+    """Corridor layers are the subject (status required); context layers are the setting."""
+
+    CORRIDOR = "corridor"
+    CONTEXT = "context"
+
+
+#: The region the corridor lives in (lon_min, lat_min, lon_max, lat_max). A feature far
+#: outside it is almost always swapped lon/lat or projected metres.
+REGION = (55.0, 20.0, 85.0, 40.0)
+
+#: Properties with a meaning of their own; everything else is shown as a free field.
+RESERVED_PROPERTIES = frozenset(
+    {"name", "status", "description", "sources", "precision", "as_of", "uncertainty_m"}
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Feature:
+    """One GeoJSON feature: its place in the file, its properties and its geometry.
+
+    ``geometry`` is a 2-D shapely geometry, or ``None`` for a feature without one
+    (allowed by RFC 7946, not drawn) or whose geometry could not be read.
+    """
+
+    index: int
+    properties: Mapping[str, Any]
+    geometry: BaseGeometry | None
+    id: str | int | None = None
+    #: True when the reader already reported why ``geometry`` is missing.
+    unreadable: bool = False
+
+    @property
+    def name(self) -> str | None:
+        value = self.properties.get("name")
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What the manifest (``layers.toml``) says about one layer, with defaults filled in."""
+
+    stem: str
+    title: str
+    group: str = "Other layers"
+    role: Role = Role.CORRIDOR
+    order: int = 1000
+    visible: bool = True
+    color: str | None = None
+    fill_color: str | None = None
+    fill_opacity: float | None = None
+    weight: float | None = None
+    radius: float | None = None
+    attribution: str | None = None
+    description: str | None = None
+    basemap: bool | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    """One ``*.geojson`` file: its spec and its features, in file order."""
+
+    path: str
+    spec: LayerSpec
+    features: tuple[Feature, ...]
+
+    @property
+    def stem(self) -> str:
+        return self.spec.stem
+
+    @property
+    def geometry_kinds(self) -> tuple[str, ...]:
+        """Sorted subset of ``("line", "point", "polygon")`` present in the layer."""
+        kinds = {_KIND[g.geom_type] for f in self.features if (g := f.geometry) is not None}
+        return tuple(sorted(kinds))
+
+    def to_geodataframe(self) -> geopandas.GeoDataFrame:
+        """The layer as a GeoDataFrame (EPSG:4326), for analysis in a notebook."""
+        import geopandas
+
+        rows = [dict(f.properties) for f in self.features]
+        geoms = [f.geometry for f in self.features]
+        return geopandas.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+
+
+_KIND = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+    "GeometryCollection": "polygon",
+}
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """The ``[map]`` table of the manifest."""
+
+    title: str = "China–Pakistan Economic Corridor"
+    data_date: str | None = None
+    #: A short note shown with the legend, e.g. how disputed boundaries are drawn.
+    note: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Geodata:
+    """A whole geodata folder: its layers in drawing order and the map settings."""
+
+    root: str
+    layers: tuple[Layer, ...]
+    settings: MapSettings = field(default_factory=MapSettings)
+
+    @property
+    def feature_count(self) -> int:
+        return sum(len(layer.features) for layer in self.layers)
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """How one layer is drawn, resolved from the manifest and the defaults. Pure data."""
+
+    color: str
+    fill_color: str
+    fill_opacity: float
+    weight: float
+    radius: float
+    opacity: float = 1.0
+    hatch_disputed: bool = True
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """Everything about a build that is not in the geodata; all have sensible defaults."""
+
+    title: str | None = None
+    basemap: str = "light"
+    lang: str = "en"
+    precision: int = 5
+    data_date: str | None = None

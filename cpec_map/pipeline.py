@@ -1,0 +1,124 @@
+"""The build, stage by stage: load -> validate -> style/render -> write.
+
+Library code: it never prints or exits. Problems are collected from every stage
+and raised once as :class:`CpecMapError`; the CLI decides how to show them.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CpecMapError, Problem, Severity
+from .export import output_format, prepare_target, write_atomic
+from .load import DEFAULT_MAX_FILE_MB, Progress, load_dir
+from .model import Geodata, MapOptions
+from .render import render_html
+from .validate import validate
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """What checking a geodata folder found; displays as a table in Jupyter."""
+
+    geodata: Geodata
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{p.severity.value}</td><td>{html_lib.escape(p.file)}</td>"
+            f"<td>{'' if p.feature is None else p.feature}</td>"
+            f"<td>{html_lib.escape(p.name or '')}</td><td>{html_lib.escape(p.reason)}</td></tr>"
+            for p in self.problems
+        )
+        head = (
+            f"<p><b>{len(self.geodata.layers)} layers, {self.geodata.feature_count} features"
+            f"</b>: {len(self.errors)} errors, {len(self.warnings)} warnings</p>"
+        )
+        if not rows:
+            return head
+        return (
+            head + "<table><tr><th>severity</th><th>file</th><th>feature</th><th>name</th>"
+            "<th>problem</th></tr>" + rows + "</table>"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class BuildResult:
+    """A built map: its HTML, what was written, and the warnings met on the way."""
+
+    geodata: Geodata
+    html: str
+    problems: tuple[Problem, ...] = ()
+    written: tuple[Path, ...] = field(default_factory=tuple)
+
+    def _repr_html_(self) -> str:
+        """Show the map inline in Jupyter, sandboxed in an iframe like folium does."""
+        return (
+            '<iframe style="width:100%;height:600px;border:0" sandbox="allow-scripts '
+            f'allow-popups" srcdoc="{html_lib.escape(self.html, quote=True)}"></iframe>'
+        )
+
+
+def check(
+    geodata_dir: str | os.PathLike[str],
+    *,
+    strict: bool = False,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    progress: Progress | None = None,
+) -> Report:
+    """Load and validate a geodata folder; with ``strict`` every warning counts as an error."""
+    geodata, problems = load_dir(geodata_dir, max_file_mb=max_file_mb, progress=progress)
+    problems.extend(validate(geodata))
+    if strict:
+        problems = [
+            Problem(p.file, p.reason, p.feature, p.name, Severity.ERROR) for p in problems
+        ]
+    return Report(geodata=geodata, problems=tuple(problems))
+
+
+def build(
+    geodata_dir: str | os.PathLike[str],
+    outputs: Sequence[str | os.PathLike[str]] = (),
+    options: MapOptions | None = None,
+    *,
+    strict: bool = False,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Check the geodata, render the map once and write it to every output path.
+
+    Raises :class:`CpecMapError` (with every problem) when the geodata has errors,
+    and :class:`~cpec_map.errors.UsageError` for unusable folders or output paths;
+    in both cases nothing is written.
+    """
+    options = options or MapOptions()
+    for out in outputs:  # fail on a bad output path before any work is done
+        output_format(out)
+        prepare_target(out)
+    report = check(geodata_dir, strict=strict, max_file_mb=max_file_mb, progress=progress)
+    if not report.ok:
+        raise CpecMapError(report.problems)
+    if progress is not None and report.geodata.feature_count > 50_000:
+        progress(f"rendering {report.geodata.feature_count:,} features")
+    page = render_html(report.geodata, options).encode("utf-8")
+    written = tuple(write_atomic(out, page) for out in outputs)
+    return BuildResult(
+        geodata=report.geodata, html=page.decode("utf-8"), problems=report.problems,
+        written=written,
+    )

@@ -1,0 +1,327 @@
+"""Turn styled layers into one self-contained HTML page (the only folium/branca user).
+
+The page is a folium map whose CDN links are replaced by inlined Leaflet and our
+own runtime (``resources/cpec_map.js``). All layer data travels in one JSON block
+that the runtime draws; feature text is only ever put into the page as text nodes,
+never parsed as HTML. Element ids come from a counter, coordinates are rounded to a
+fixed precision and nothing depends on time or paths, so equal input gives equal bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import branca.element
+import folium
+import numpy as np
+import shapely
+import xyzservices.providers as xyz
+from jinja2 import Template
+
+from . import resources
+from .model import Geodata, Layer, LayerStyle, MapOptions, Role
+from .style import (
+    BOUNDARY_DASH,
+    DEFAULT_UNCERTAINTY_M,
+    SCHEMATIC_OPACITY,
+    STATUS_DASH,
+    is_basemap_layer,
+    precision_key,
+    resolve_styles,
+    status_key,
+)
+
+#: Basemaps offered in the switcher: our id -> (label, xyzservices provider name).
+BASEMAPS: dict[str, tuple[str, str]] = {
+    "light": ("Light (Esri grey canvas)", "Esri.WorldGrayCanvas"),
+    "osm": ("OpenStreetMap", "OpenStreetMap.Mapnik"),
+    "satellite": ("Satellite (Esri World Imagery)", "Esri.WorldImagery"),
+}
+OUTLINE_BASEMAP = "outline"
+#: Above these sizes a layer is drawn on canvas: SVG slows down with many thousand paths.
+CANVAS_MIN_FEATURES = 3000
+CANVAS_MIN_VERTICES = 150_000
+
+
+def basemap_choices() -> list[str]:
+    """Every value ``--basemap`` accepts (besides any token-free xyzservices name)."""
+    return [*BASEMAPS, OUTLINE_BASEMAP]
+
+
+class Page(branca.element.Figure):
+    """A folium Figure with a language, a title and a note for readers without scripts."""
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="{{ this.lang|e }}">\n'
+        "<head>\n"
+        "<title>{{ this.title|e }}</title>\n"
+        "{{ this.header.render(**kwargs) }}\n"
+        "</head>\n"
+        "<body>\n"
+        "<noscript><p class=\"cpec-noscript\">This interactive map needs JavaScript.</p>"
+        "</noscript>\n"
+        "{{ this.html.render(**kwargs) }}\n"
+        "<script>\n{{ this.script.render(**kwargs) }}\n</script>\n"
+        "</body>\n"
+        "</html>\n",
+    )
+
+    def __init__(self, title: str, lang: str):
+        super().__init__(title=title)
+        self.lang = lang
+
+
+class CorridorMap(folium.Map):
+    """folium's Map without CDN links or a zoom lock, handing its layers to our runtime."""
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{{ this.leaflet_css }}</style>
+<style>{{ this.runtime_css }}</style>
+<script>{{ this.leaflet_js }}</script>
+<script>{{ this.runtime_js }}</script>
+{% endmacro %}
+{% macro html(this, kwargs) %}
+<div class="cpec-map" id="{{ this.get_name() }}" role="region"
+     aria-label="{{ this.aria_label|e }}"></div>
+<script type="application/json" id="{{ this.get_name() }}-data">{{ this.data_json }}</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.map("{{ this.get_name() }}", {
+    center: {{ this.location|tojson }}, zoom: {{ this.zoom_start }}, zoomControl: false,
+    attributionControl: true
+});
+var cpecMap = CpecMap.build({{ this.get_name() }},
+    JSON.parse(document.getElementById("{{ this.get_name() }}-data").textContent));
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, config: dict[str, Any], location: list[float], zoom: int):
+        super().__init__(location=location, zoom_start=zoom, tiles=None, zoom_control=False)
+        self.zoom_start = zoom
+        self.aria_label = f"Interactive map: {config['title']}"
+        self.data_json = _script_json(config)
+        self.leaflet_css = resources.leaflet_css()
+        self.leaflet_js = resources.leaflet_js()
+        self.runtime_css = resources.asset("cpec_map.css")
+        self.runtime_js = resources.asset("cpec_map.js")
+
+
+def render_map(geodata: Geodata, options: MapOptions) -> folium.Map:
+    """The folium map of a validated geodata folder (call ``.get_root().render()``)."""
+    config = build_config(geodata, options)
+    (south, west), (north, east) = config["bounds"]
+    location = [round((south + north) / 2, 4), round((west + east) / 2, 4)]
+    with _stable_ids():
+        page = Page(title=config["title"], lang=options.lang)
+        fmap = CorridorMap(config, location=location, zoom=5)
+        # folium adds its own Figure; move the map into ours.
+        fmap._parent = None
+        page.add_child(fmap, name="map")
+    return fmap
+
+
+def render_html(geodata: Geodata, options: MapOptions) -> str:
+    """The whole HTML page as text."""
+    fmap = render_map(geodata, options)
+    return fmap.get_root().render()
+
+
+@contextmanager
+def _stable_ids() -> Iterator[None]:
+    """Make branca's element ids a counter instead of random hex, for byte-stable output."""
+    counter = iter(range(1, 1_000_000))
+    original = branca.element.Element._generate_id
+    branca.element.Element._generate_id = classmethod(  # type: ignore[method-assign,assignment]
+        lambda _cls: f"{next(counter):04d}"
+    )
+    try:
+        yield
+    finally:
+        branca.element.Element._generate_id = original  # type: ignore[method-assign]
+
+
+# --- the data block ---------------------------------------------------------------------
+
+
+def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
+    """Everything the runtime needs, as plain JSON-able data."""
+    styles = resolve_styles(geodata.layers)
+    title = options.title or geodata.settings.title
+    layers = [
+        _layer_config(layer, styles[layer.stem], options.precision) for layer in geodata.layers
+    ]
+    attributions = []
+    for layer in geodata.layers:
+        if layer.spec.attribution and layer.spec.attribution not in attributions:
+            attributions.append(layer.spec.attribution)
+    basemaps = [_tile_basemap(key, label, name) for key, (label, name) in BASEMAPS.items()]
+    default = options.basemap
+    if default not in BASEMAPS and default != OUTLINE_BASEMAP:
+        basemaps.append(_tile_basemap("custom", default, default))
+        default = "custom"
+    basemaps.append({"id": OUTLINE_BASEMAP, "name": "Outline (offline)", "offline": True})
+    return {
+        "title": title,
+        "dataDate": options.data_date or geodata.settings.data_date or latest_date(geodata),
+        "note": geodata.settings.note,
+        "bounds": _bounds(geodata),
+        "basemaps": basemaps,
+        "basemap": default,
+        "attribution": " | ".join(html.escape(a) for a in attributions),
+        "statusKey": status_key(),
+        "precisionKey": precision_key(),
+        "statusDash": {s.value: (list(d) if d else None) for s, d in STATUS_DASH.items()},
+        "boundaryDash": {k: (list(d) if d else None) for k, d in BOUNDARY_DASH.items()},
+        "schematicOpacity": SCHEMATIC_OPACITY,
+        "defaultUncertainty": DEFAULT_UNCERTAINTY_M,
+        "layers": layers,
+    }
+
+
+def _tile_basemap(key: str, label: str, provider_name: str) -> dict[str, Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # xyzservices warns about token-only providers
+        provider = xyz.query_name(provider_name)
+    out: dict[str, Any] = {
+        "id": key,
+        "name": label,
+        "url": provider.build_url(fill_subdomain=False),
+        "attribution": provider.html_attribution,
+        "maxZoom": int(provider.get("max_zoom", 19)),
+    }
+    if "subdomains" in provider:
+        out["subdomains"] = provider["subdomains"]
+    return out
+
+
+def _layer_config(layer: Layer, style: LayerStyle, precision: int) -> dict[str, Any]:
+    features = []
+    vertices = 0
+    for f in layer.features:
+        if f.geometry is None or f.geometry.is_empty:
+            continue
+        geometry, n = _geometry_json(f.geometry, precision)
+        vertices += n
+        item: dict[str, Any] = {"type": "Feature", "properties": dict(f.properties)}
+        if f.id is not None:
+            item["id"] = f.id
+        item["geometry"] = geometry
+        features.append(item)
+    canvas = len(features) >= CANVAS_MIN_FEATURES or vertices >= CANVAS_MIN_VERTICES
+    return {
+        "id": layer.stem,
+        "cls": _css_token(layer.stem),
+        "title": layer.spec.title,
+        "group": layer.spec.group,
+        "role": layer.spec.role.value,
+        "visible": layer.spec.visible,
+        "basemap": is_basemap_layer(layer),
+        "description": layer.spec.description,
+        "kinds": list(layer.geometry_kinds),
+        "renderer": "canvas" if canvas else "svg",
+        "style": {
+            "color": style.color,
+            "fillColor": style.fill_color,
+            "fillOpacity": style.fill_opacity,
+            "weight": style.weight,
+            "radius": style.radius,
+            "opacity": style.opacity,
+        },
+        "data": {"type": "FeatureCollection", "features": features},
+    }
+
+
+def _geometry_json(geom: Any, precision: int) -> tuple[dict[str, Any], int]:
+    """GeoJSON geometry with coordinates rounded to ``precision`` decimals, and its size."""
+    kind = geom.geom_type
+    if kind == "GeometryCollection":
+        parts = [_geometry_json(g, precision) for g in geom.geoms]
+        return (
+            {"type": kind, "geometries": [p[0] for p in parts]},
+            sum(p[1] for p in parts),
+        )
+
+    def seq(part: Any) -> list[list[float]]:
+        coords = np.round(shapely.get_coordinates(part), precision)
+        return coords.tolist()  # type: ignore[no-any-return]
+
+    def rings(poly: Any) -> list[list[list[float]]]:
+        return [seq(poly.exterior), *(seq(r) for r in poly.interiors)]
+
+    if kind == "Point":
+        coords: Any = seq(geom)[0]
+    elif kind in ("LineString", "LinearRing"):
+        kind, coords = "LineString", seq(geom)
+    elif kind == "Polygon":
+        coords = rings(geom)
+    elif kind == "MultiPoint":
+        coords = seq(geom)
+    elif kind == "MultiLineString":
+        coords = [seq(g) for g in geom.geoms]
+    else:  # MultiPolygon
+        coords = [rings(g) for g in geom.geoms]
+    return {"type": kind, "coordinates": coords}, int(shapely.get_num_coordinates(geom))
+
+
+def _css_token(stem: str) -> str:
+    return re.sub(r"[^a-z0-9_-]", "-", stem.lower())
+
+
+def _bounds(geodata: Geodata) -> list[list[float]]:
+    """[[south, west], [north, east]] of the corridor layers (all layers if there are none)."""
+    for roles in ((Role.CORRIDOR,), (Role.CORRIDOR, Role.CONTEXT)):
+        geoms = [
+            f.geometry
+            for layer in geodata.layers
+            if layer.spec.role in roles
+            for f in layer.features
+            if f.geometry is not None and not f.geometry.is_empty
+        ]
+        if geoms:
+            x0, y0, x1, y1 = shapely.total_bounds(np.array(geoms, dtype=object))
+            return [[round(y0, 4), round(x0, 4)], [round(y1, 4), round(x1, 4)]]
+    return [[23.5, 60.5], [37.5, 77.5]]  # Pakistan, when there is nothing to fit
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def latest_date(geodata: Geodata) -> str | None:
+    """The newest ``as_of`` or source date in the data: what "built from geodata of" means."""
+    best: str | None = None
+    for layer in geodata.layers:
+        for f in layer.features:
+            dates = [f.properties.get("as_of")]
+            sources = f.properties.get("sources")
+            if isinstance(sources, list):
+                dates += [s.get("date") for s in sources if isinstance(s, dict)]
+            for d in dates:
+                if isinstance(d, str) and _DATE.match(d.strip()) and (best is None or d > best):
+                    best = d.strip()
+    return best
+
+
+def _script_json(data: Any) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' survive as such."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

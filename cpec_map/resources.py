@@ -1,0 +1,46 @@
+"""The one reader of package data: Leaflet from ``xstatic-leaflet`` and our own assets.
+
+Everything the HTML map needs is read here and inlined by the renderer, so a saved
+map opens with no network. Results are cached: a build reads each asset once.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xleaflet
+
+
+@cache
+def asset(name: str) -> str:
+    """Text of one of our packaged assets (``resources/<name>``)."""
+    return resources.files("cpec_map").joinpath("resources", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def leaflet_js() -> str:
+    """Leaflet's minified script, without its trailing source-map comment."""
+    text = (Path(xleaflet.BASE_DIR) / "leaflet.js").read_text(encoding="utf-8")
+    return re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "", text)
+
+
+@lru_cache(maxsize=1)
+def leaflet_css() -> str:
+    """Leaflet's stylesheet with its images inlined as data URIs (no relative URLs left)."""
+    base = Path(xleaflet.BASE_DIR)
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        data = (base / "images" / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
+
+    return re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
+
+
+def leaflet_version() -> str:
+    """The Leaflet version the map ships, for the build manifest and the README."""
+    return str(xleaflet.VERSION)

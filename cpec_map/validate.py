@@ -1,0 +1,234 @@
+"""Rules over the model: each returns problems, none raises, prints or touches files.
+
+``# ERR:`` rules stop a build; ``# WARN:`` rules are reported and only stop a build
+under ``--strict``. Geometry rules run vectorised over a layer so that a file of a
+hundred thousand features is checked in about a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import shapely
+
+from .errors import Problem, Severity
+from .model import REGION, Geodata, Layer, Precision, Role, Status
+
+_STATUSES = ", ".join(s.value for s in Status)
+_PRECISIONS = ", ".join(p.value for p in Precision)
+#: How far (degrees) outside REGION a feature may lie before the region rule fires.
+REGION_MARGIN = 5.0
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def validate(geodata: Geodata) -> list[Problem]:
+    """All problems of a loaded geodata folder, in file then feature order."""
+    problems: list[Problem] = []
+    for layer in geodata.layers:
+        problems.extend(validate_layer(layer))
+    return problems
+
+
+def validate_layer(layer: Layer) -> list[Problem]:
+    """All problems of one layer: per-feature properties, geometry, and layer-wide rules."""
+    problems: list[Problem] = []
+    if not layer.features:
+        # WARN: an empty layer draws nothing; usually an export went wrong.
+        problems.append(Problem(layer.path, "layer has no features", severity=Severity.WARNING))
+    seen_ids: dict[Any, int] = {}
+    for feature in layer.features:
+        if feature.unreadable and not feature.properties:
+            continue  # the reader reported it; there is nothing else to check
+        name = feature.name
+
+        def add(reason: str, severity: Severity = Severity.ERROR, f=feature, n=name) -> None:
+            problems.append(Problem(layer.path, reason, f.index, n, severity))
+
+        if feature.id is not None:
+            if feature.id in seen_ids:
+                # ERR: ids identify features in permalinks and change logs.
+                add(f"duplicate id {feature.id!r} (first used by feature {seen_ids[feature.id]})")
+            else:
+                seen_ids[feature.id] = feature.index
+        _check_properties(feature.properties, layer.spec.role, add)
+        if feature.geometry is None and not feature.unreadable:
+            # WARN: RFC 7946 allows it, but the map cannot show it.
+            add("has no geometry (null); it is listed nowhere on the map", Severity.WARNING)
+    problems.extend(_check_geometries(layer))
+    problems.sort(key=lambda p: -1 if p.feature is None else p.feature)
+    return problems
+
+
+def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
+    name = props.get("name")
+    if name is None:
+        add('missing "name" property')  # ERR: every feature needs a label and a popup title
+    elif not isinstance(name, str):
+        add(f'"name" must be a string, not {_short(name)}')
+    elif not name.strip():
+        add('"name" is empty')
+
+    status = props.get("status")
+    if status is None:
+        if role is Role.CORRIDOR:
+            # ERR: a corridor element without a status would be drawn as if it existed.
+            add(
+                f'missing "status" (one of {_STATUSES}); for a context layer set '
+                'role = "context" in layers.toml'
+            )
+    elif status not in {s.value for s in Status}:
+        add(f"unknown status {_short(status)} (expected one of {_STATUSES})")
+
+    precision = props.get("precision")
+    if precision is not None and precision not in {p.value for p in Precision}:
+        add(f"unknown precision {_short(precision)} (expected one of {_PRECISIONS})")
+
+    radius = props.get("uncertainty_m")
+    if radius is not None and (
+        isinstance(radius, bool) or not isinstance(radius, (int, float)) or not radius > 0
+    ):
+        add(f'"uncertainty_m" must be a positive number of metres, not {_short(radius)}')
+
+    as_of = props.get("as_of")
+    if as_of is not None and not _parses_as_date(as_of):
+        add(f'"as_of" {_short(as_of)} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)')
+
+    description = props.get("description")
+    if description is not None and not isinstance(description, str):
+        add(f'"description" must be text, not {_short(description)}')
+
+    sources = props.get("sources")
+    if sources is None:
+        if role is Role.CORRIDOR:
+            # WARN: the map still draws it, but a reader cannot check it.
+            add('has no "sources"; readers cannot check where it comes from', Severity.WARNING)
+        return
+    if not isinstance(sources, list) or not sources:
+        add('"sources" must be a non-empty list of {title, url, date} objects')
+        return
+    for n, source in enumerate(sources, 1):
+        _check_source(n, source, add)
+
+
+def _check_source(n: int, source: Any, add: Any) -> None:
+    if not isinstance(source, dict):
+        add(f"source {n} must be an object with title, url (or publication) and date")
+        return
+    title = source.get("title")
+    if not isinstance(title, str) or not title.strip():
+        add(f'source {n} has no "title"')
+    url, publication = source.get("url"), source.get("publication")
+    if url is None and publication is None:
+        add(f'source {n} needs a "url" or a "publication"')
+    if url is not None and not (isinstance(url, str) and _URL.match(url.strip())):
+        # WARN: shown as plain text; only http(s) URLs become links.
+        add(f"source {n} url {_short(url)} is not an http(s) URL", Severity.WARNING)
+    date = source.get("date")
+    if date is None:
+        add(f'source {n} has no "date"', Severity.WARNING)
+    elif not _parses_as_date(date):
+        add(f"source {n} date {_short(date)} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)")
+
+
+def _parses_as_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return int(text) >= 1
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            dt.date.fromisoformat(text + "-01")
+            return True
+        dt.date.fromisoformat(text[:10])
+        return len(text) == 10 or text[10] in "T "
+    except ValueError:
+        return False
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- geometry ---------------------------------------------------------------------------
+
+
+def _check_geometries(layer: Layer) -> Iterable[Problem]:
+    located = [f for f in layer.features if f.geometry is not None]
+    if not located:
+        return
+    geoms = np.array([f.geometry for f in located], dtype=object)
+    empty = shapely.is_empty(geoms)
+    bounds = shapely.bounds(geoms)
+    in_range = (
+        (bounds[:, 0] >= -180)
+        & (bounds[:, 2] <= 180)
+        & (bounds[:, 1] >= -90)
+        & (bounds[:, 3] <= 90)
+    )
+    valid = np.ones(len(located), dtype=bool)
+    check = ~empty & in_range
+    valid[check] = shapely.is_valid(geoms[check])
+    lo_x, lo_y, hi_x, hi_y = REGION
+    far = ~empty & in_range & (
+        (bounds[:, 2] < lo_x - REGION_MARGIN)
+        | (bounds[:, 0] > hi_x + REGION_MARGIN)
+        | (bounds[:, 3] < lo_y - REGION_MARGIN)
+        | (bounds[:, 1] > hi_y + REGION_MARGIN)
+    )
+    for i in np.flatnonzero(empty | ~in_range | ~valid | far):
+        feature, geom = located[i], geoms[i]
+        if empty[i]:
+            # ERR: an empty geometry is an export error, not "no location".
+            reason = f"empty {geom.geom_type} geometry"
+        elif not in_range[i]:
+            reason = _range_reason(geom)  # ERR
+        elif not valid[i]:
+            # ERR: invalid polygons draw wrongly and break area and overlay maths.
+            reason = (
+                f"invalid geometry: {shapely.is_valid_reason(geom)} "
+                "(repair it, e.g. QGIS 'Fix geometries' or shapely.make_valid)"
+            )
+        else:
+            yield Problem(
+                layer.path, _region_reason(bounds[i]), feature.index, feature.name,
+                Severity.WARNING,
+            )
+            continue
+        yield Problem(layer.path, reason, feature.index, feature.name)
+
+
+def _range_reason(geom: Any) -> str:
+    coords = shapely.get_coordinates(geom)
+    bad_x = np.flatnonzero(np.abs(coords[:, 0]) > 180)
+    bad_y = np.flatnonzero(np.abs(coords[:, 1]) > 90)
+    if bad_x.size and (not bad_y.size or bad_x[0] <= bad_y[0]):
+        value, axis, limit = coords[bad_x[0], 0], "longitude", "-180..180"
+    else:
+        value, axis, limit = coords[bad_y[0], 1], "latitude", "-90..90"
+    reason = f"{axis} {value:g} is outside {limit}"
+    if np.abs(coords).max() > 1000:
+        reason += (
+            " (coordinates look like projected metres; cpec-map needs WGS84 lon/lat: "
+            "reproject, e.g. ogr2ogr -t_srs EPSG:4326)"
+        )
+    elif axis == "latitude" and np.all(np.abs(coords[:, 0]) <= 90):
+        reason += " (are longitude and latitude swapped? GeoJSON is [lon, lat])"
+    return reason
+
+
+def _region_reason(b: np.ndarray) -> str:
+    lo_x, lo_y, hi_x, hi_y = REGION
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    reason = (
+        f"lies at lon {cx:.2f}, lat {cy:.2f}, far outside the corridor region "
+        f"({lo_x:g}–{hi_x:g} E, {lo_y:g}–{hi_y:g} N)"
+    )
+    if lo_x <= cy <= hi_x and lo_y <= cx <= hi_y:
+        reason += "; longitude and latitude look swapped (GeoJSON is [lon, lat])"
+    return reason

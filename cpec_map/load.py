@@ -115,9 +115,10 @@ _SPEC_TYPES: Mapping[str, tuple[type, ...]] = {
     "fill_opacity": (int, float),
     "weight": (int, float),
     "radius": (int, float),
-    "attribution": (str,),
+    "attribution": (str, list),
     "description": (str,),
     "basemap": (bool,),
+    "labels": (bool,),
 }
 
 
@@ -190,6 +191,14 @@ def _read_manifest(
             if key in values and not _HEX_COLOR.match(values[key]):
                 bad(f"[layers.{stem}] {key} {values[key]!r} is not a hex colour like #1f77b4")
                 del values[key]
+        if "attribution" in values:
+            given = values["attribution"]
+            given = [given] if isinstance(given, str) else given
+            if not all(isinstance(c, str) and c.strip() for c in given):
+                bad(f"[layers.{stem}] attribution must be text or a list of texts")
+                del values["attribution"]
+            else:
+                values["attribution"] = tuple(c.strip() for c in given)
         if "role" in values:
             try:
                 values["role"] = Role(values["role"])

@@ -86,9 +86,10 @@ class LayerSpec:
     fill_opacity: float | None = None
     weight: float | None = None
     radius: float | None = None
-    attribution: str | None = None
+    attribution: tuple[str, ...] = ()
     description: str | None = None
     basemap: bool | None = None
+    labels: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -78,6 +78,19 @@ class Page(branca.element.Figure):
         self.lang = lang
 
 
+class Raw(branca.element.Element):
+    """Text put into the page as it is. branca renders macro output a second time as a
+    Jinja template, so data and assets must never pass through a macro: a "{{" in a
+    feature name would otherwise be evaluated."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:  # noqa: ARG002 - branca's signature
+        return self.text
+
+
 class CorridorMap(folium.Map):
     """folium's Map without CDN links or a zoom lock, handing its layers to our runtime."""
 
@@ -88,15 +101,6 @@ class CorridorMap(folium.Map):
         """
 {% macro header(this, kwargs) %}
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{{ this.leaflet_css }}</style>
-<style>{{ this.runtime_css }}</style>
-<script>{{ this.leaflet_js }}</script>
-<script>{{ this.runtime_js }}</script>
-{% endmacro %}
-{% macro html(this, kwargs) %}
-<div class="cpec-map" id="{{ this.get_name() }}" role="region"
-     aria-label="{{ this.aria_label|e }}"></div>
-<script type="application/json" id="{{ this.get_name() }}-data">{{ this.data_json }}</script>
 {% endmacro %}
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.map("{{ this.get_name() }}", {
@@ -109,15 +113,9 @@ var cpecMap = CpecMap.build({{ this.get_name() }},
 """
     )
 
-    def __init__(self, config: dict[str, Any], location: list[float], zoom: int):
+    def __init__(self, location: list[float], zoom: int):
         super().__init__(location=location, zoom_start=zoom, tiles=None, zoom_control=False)
         self.zoom_start = zoom
-        self.aria_label = f"Interactive map: {config['title']}"
-        self.data_json = _script_json(config)
-        self.leaflet_css = resources.leaflet_css()
-        self.leaflet_js = resources.leaflet_js()
-        self.runtime_css = resources.asset("cpec_map.css")
-        self.runtime_js = resources.asset("cpec_map.js")
 
 
 def render_map(geodata: Geodata, options: MapOptions) -> folium.Map:
@@ -127,9 +125,22 @@ def render_map(geodata: Geodata, options: MapOptions) -> folium.Map:
     location = [round((south + north) / 2, 4), round((west + east) / 2, 4)]
     with _stable_ids():
         page = Page(title=config["title"], lang=options.lang)
-        fmap = CorridorMap(config, location=location, zoom=5)
-        # folium adds its own Figure; move the map into ours.
-        fmap._parent = None
+        fmap = CorridorMap(location=location, zoom=5)
+        fmap._parent = None  # folium made a Figure of its own; the map lives in ours
+        page.header.add_child(Raw(f"<style>{resources.leaflet_css()}</style>"), name="leaflet_css")
+        page.header.add_child(Raw(f"<style>{resources.asset('cpec_map.css')}</style>"), name="css")
+        page.header.add_child(Raw(f"<script>{resources.leaflet_js()}</script>"), name="leaflet_js")
+        page.header.add_child(Raw(f"<script>{resources.asset('cpec_map.js')}</script>"), name="js")
+        name = fmap.get_name()
+        label = html.escape(f"Interactive map: {config['title']}")
+        page.html.add_child(
+            Raw(
+                f'<div class="cpec-map" id="{name}" role="region" aria-label="{label}"></div>\n'
+                f'<script type="application/json" id="{name}-data">{_script_json(config)}'
+                "</script>"
+            ),
+            name="map_data",
+        )
         page.add_child(fmap, name="map")
     return fmap
 
@@ -164,10 +175,9 @@ def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
     layers = [
         _layer_config(layer, styles[layer.stem], options.precision) for layer in geodata.layers
     ]
-    attributions = []
+    attributions: list[str] = []
     for layer in geodata.layers:
-        if layer.spec.attribution and layer.spec.attribution not in attributions:
-            attributions.append(layer.spec.attribution)
+        attributions += [a for a in layer.spec.attribution if a not in attributions]
     basemaps = [_tile_basemap(key, label, name) for key, (label, name) in BASEMAPS.items()]
     default = options.basemap
     if default not in BASEMAPS and default != OUTLINE_BASEMAP:
@@ -230,6 +240,7 @@ def _layer_config(layer: Layer, style: LayerStyle, precision: int) -> dict[str, 
         "role": layer.spec.role.value,
         "visible": layer.spec.visible,
         "basemap": is_basemap_layer(layer),
+        "labels": layer.spec.labels,
         "description": layer.spec.description,
         "kinds": list(layer.geometry_kinds),
         "renderer": "canvas" if canvas else "svg",

@@ -127,11 +127,13 @@ def _check_source(n: int, source: Any, add: Any) -> None:
     if url is not None and not (isinstance(url, str) and _URL.match(url.strip())):
         # WARN: shown as plain text; only http(s) URLs become links.
         add(f"source {n} url {_short(url)} is not an http(s) URL", Severity.WARNING)
-    date = source.get("date")
-    if date is None:
-        add(f'source {n} has no "date"', Severity.WARNING)
-    elif not _parses_as_date(date):
-        add(f"source {n} date {_short(date)} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    # "date" is when the source was published; "accessed" when an undated one was read.
+    if source.get("date") is None and source.get("accessed") is None:
+        add(f'source {n} has no "date" (or "accessed" for an undated page)', Severity.WARNING)
+    for key in ("date", "accessed"):
+        value = source.get(key)
+        if value is not None and not _parses_as_date(value):
+            add(f"source {n} {key} {_short(value)} is not an ISO date (YYYY-MM-DD, YYYY-MM, YYYY)")
 
 
 def _parses_as_date(value: Any) -> bool:

@@ -99,8 +99,10 @@ def small_map(geodata: GeodataFolder, tmp_path: Path) -> Path:
     geodata.layer("route", collection(feature("ML-1", LINE, precision="schematic")))
     geodata.layer("zones", collection(feature("Zone", ZONE, status="proposed")))
     geodata.layer("areas", collection(feature("Gilgit-Baltistan", DISPUTED, status=..., disputed=True)))
+    geodata.layer("towns", collection(feature(XSS, {"type": "Point", "coordinates": [68.37, 25.39]}, status=...)))
     geodata.manifest(
         '[layers.areas]\nrole = "context"\ngroup = "Context"\norder = 1\n'
+        '[layers.towns]\nrole = "context"\ngroup = "Context"\norder = 2\nlabels = true\n'
         '[layers.route]\ngroup = "Railways"\n[layers.sites]\ngroup = "Sites"\n'
     )
     out = tmp_path / "map.html"
@@ -125,6 +127,9 @@ def test_map_loads_clean_and_draws_every_feature(browser, small_map: Path) -> No
     assert m.page.locator(".cpec-title h1").inner_text() == "China–Pakistan Economic Corridor"
     assert "Built from geodata of 2026-05-01" in m.page.locator(".cpec-title").inner_text()
     assert m.count(".leaflet-control-scale") == 1
+    assert m.page.locator(".cpec-fullscreen a").is_visible()
+    # a labelled layer shows its names as text, always
+    assert m.page.locator(".cpec-label").inner_text() == XSS
     legend = m.page.locator(".cpec-legend").inner_text()
     assert "Operational" in legend and "Disputed area" in legend and "Approximate site" in legend
     m.page.close()
@@ -149,8 +154,9 @@ def test_markup_in_properties_is_shown_as_text_and_never_runs(browser, small_map
     m = _open(browser, small_map)
     target = m.page.locator("path.cpec-layer-sites:not(.cpec-uncertainty)").nth(1)
     target.hover()
-    m.page.locator(".leaflet-tooltip").wait_for()
-    assert XSS in m.page.locator(".leaflet-tooltip").inner_text()
+    hover = m.page.locator(".leaflet-tooltip:not(.cpec-label)")
+    hover.wait_for()
+    assert XSS in hover.inner_text()
     target.click()
     popup = m.page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -175,6 +181,12 @@ def test_layer_control_toggles_a_layer_and_the_legend(browser, small_map: Path) 
     assert m.count("path.cpec-layer-route") == 1
     groups = m.page.locator(".cpec-panel fieldset legend").all_text_contents()
     assert groups[:3] == ["Context", "Railways", "Sites"] and groups[-1] == "Basemap"
+    # context groups start folded; a click opens them
+    towns = m.page.locator('.cpec-panel input[data-layer="towns"]')
+    assert towns.is_hidden()
+    m.page.locator(".cpec-fold", has_text="Context").click()
+    towns.uncheck()  # labels fade out over 200 ms
+    m.page.wait_for_function("() => document.querySelectorAll('.cpec-label').length === 0")
     # switching basemap swaps the tile layer
     m.page.locator('.cpec-panel input[value="satellite"]').check()
     assert m.eval("() => cpecMap.basemap") == "satellite"

@@ -145,3 +145,26 @@ def test_big_layers_are_drawn_on_canvas(geodata: GeodataFolder) -> None:
     data, _ = load_dir(geodata.path)
     renderers = {la["id"]: la["renderer"] for la in build_config(data, MapOptions())["layers"]}
     assert renderers == {"many": "canvas", "small": "svg"}
+
+
+def test_template_syntax_in_data_is_not_evaluated(geodata: GeodataFolder) -> None:
+    """branca renders macro output twice as Jinja; data must never go through it."""
+    name = "{{ 7*7 }} {% if true %}x{% endif %} {#"
+    geodata.layer("route", collection(feature(name, LINE)))
+    geodata.manifest('[map]\ntitle = "{{ 6*6 }}"\n')
+    html, soup = _page(geodata)
+    assert _data_block(soup)["layers"][0]["data"]["features"][0]["properties"]["name"] == name
+    assert soup.title.string == "{{ 6*6 }}"
+
+
+def test_attribution_lists_each_credit_once_in_layer_order(geodata: GeodataFolder) -> None:
+    geodata.layer("a", collection(feature("A")))
+    geodata.layer("b", collection(feature("B")))
+    geodata.manifest(
+        '[layers.a]\nattribution = ["© OpenStreetMap contributors (ODbL)", "GeoNames (CC BY 4.0)"]\n'
+        '[layers.b]\nattribution = "© OpenStreetMap contributors (ODbL)"\n'
+    )
+    data, _ = load_dir(geodata.path)
+    assert build_config(data, MapOptions())["attribution"] == (
+        "© OpenStreetMap contributors (ODbL) | GeoNames (CC BY 4.0)"
+    )

@@ -254,6 +254,7 @@
     }
     if (src.publication) li.appendChild(el("span", "cpec-pub", " — " + formatValue(src.publication)));
     if (src.date) li.appendChild(el("span", "cpec-date", " (" + formatValue(src.date) + ")"));
+    else if (src.accessed) li.appendChild(el("span", "cpec-date", " (accessed " + formatValue(src.accessed) + ")"));
     return li;
   }
 
@@ -275,7 +276,13 @@
       if (!parts.length) return;
       var item = parts.length === 1 ? parts[0] : L.featureGroup(parts);
       var isLine = feature.geometry.type !== "Point" && feature.geometry.type !== "MultiPoint";
-      item.bindTooltip(tooltipFor(props, layerCfg), { sticky: isLine, direction: "top", opacity: 0.95 });
+      if (layerCfg.labels && props.name !== undefined) {
+        item.bindTooltip(el("span", null, formatValue(props.name)), {
+          permanent: true, direction: "right", offset: [6, 0], className: "cpec-label", interactive: false
+        });
+      } else {
+        item.bindTooltip(tooltipFor(props, layerCfg), { sticky: isLine, direction: "top", opacity: 0.95 });
+      }
       item.bindPopup(popupFor(props, layerCfg, cfg), { maxWidth: 360, minWidth: 220, autoPanPadding: [30, 30] });
       item.feature = feature;
       group.addLayer(item);
@@ -343,7 +350,18 @@
       });
       groups.forEach(function (name) {
         var fs = el("fieldset", "cpec-group");
-        fs.appendChild(el("legend", null, name));
+        var contextOnly = byGroup[name].every(function (l) { return l.role === "context"; });
+        var head = el("legend");
+        var fold = el("button", "cpec-fold", name);
+        fold.type = "button";
+        fold.setAttribute("aria-expanded", contextOnly ? "false" : "true");
+        fold.addEventListener("click", function () {
+          var folded = fs.classList.toggle("cpec-folded");
+          fold.setAttribute("aria-expanded", folded ? "false" : "true");
+        });
+        if (contextOnly) fs.classList.add("cpec-folded");
+        head.appendChild(fold);
+        fs.appendChild(head);
         byGroup[name].forEach(function (layerCfg) {
           var label = el("label", "cpec-layer-toggle");
           var box2 = el("input");
@@ -527,6 +545,7 @@
       button.setAttribute("role", "button");
       button.title = "Full screen";
       button.setAttribute("aria-label", "Full screen");
+      bar.appendChild(button);
       var target = map.getContainer();
       if (!document.fullscreenEnabled || !target.requestFullscreen) bar.hidden = true;
       L.DomEvent.on(button, "click", function (e) {
@@ -552,7 +571,7 @@
     [["cpec-basemap", 150], ["cpec-context", 350], ["cpec-uncertainty", 390], ["cpec-points", 450]]
       .forEach(function (p) { map.createPane(p[0]).style.zIndex = String(p[1]); });
 
-    map.fitBounds(cfg.bounds, { padding: [24, 24] });
+    map.fitBounds(cfg.bounds, { padding: [24, 24] });  // a first view, refined below
     var styler = new Styler(cfg);
     var state = {
       cfg: cfg, map: map, styler: styler, groups: {}, basemaps: {}, basemap: null,
@@ -620,6 +639,15 @@
     if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
       state.panel.getContainer().classList.add("cpec-collapsed");
     }
+    // Fit the corridor into the part of the map that the panel and title do not cover.
+    var size = map.getSize();
+    var panelWidth = state.panel.getContainer().offsetWidth + 20;
+    var titleHeight = map.getContainer().querySelector(".cpec-title").offsetHeight + 20;
+    var wide = size.x - panelWidth > 480;
+    map.fitBounds(cfg.bounds, {
+      paddingTopLeft: [24, wide ? 24 : titleHeight],
+      paddingBottomRight: [wide ? panelWidth : 24, 24]
+    });
     map.getContainer().setAttribute("data-cpec-ready", "true");
     return state;
   }

@@ -453,7 +453,17 @@
     update: function () {
       var state = this.state, cfg = state.cfg, box = this.box;
       while (box.firstChild) box.removeChild(box.firstChild);
-      box.appendChild(el("h2", null, "Legend"));
+      var head = el("h2");
+      var fold = el("button", "cpec-fold", "Legend");
+      fold.type = "button";
+      fold.setAttribute("aria-expanded", box.classList.contains("cpec-folded") ? "false" : "true");
+      fold.addEventListener("click", function () {
+        var folded = box.classList.toggle("cpec-folded");
+        fold.setAttribute("aria-expanded", folded ? "false" : "true");
+        state.fitPanel();
+      });
+      head.appendChild(fold);
+      box.appendChild(head);
       var list = el("ul", "cpec-legend-layers");
       cfg.layers.forEach(function (layerCfg) {
         if (layerCfg.role !== "corridor" || !state.isVisible(layerCfg.id)) return;
@@ -522,6 +532,7 @@
         box.appendChild(ul);
       }
       if (cfg.note) box.appendChild(el("p", "cpec-note", cfg.note));
+      if (state.fitPanel) state.fitPanel();
     }
   });
 
@@ -638,7 +649,16 @@
     state.legend = new Legend(state).addTo(map);
     if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
       state.panel.getContainer().classList.add("cpec-collapsed");
+      state.legend.getContainer().classList.add("cpec-folded");
+      state.legend.update();
     }
+    // The panel (top right) and the legend (bottom right) share a side: never overlap.
+    state.fitPanel = function () {
+      var room = map.getSize().y - state.legend.getContainer().offsetHeight - 40;
+      state.panel.getContainer().style.maxHeight = Math.max(room, 120) + "px";
+    };
+    state.fitPanel();
+    map.on("resize", state.fitPanel);
     // Fit the corridor into the part of the map that the panel and title do not cover.
     var size = map.getSize();
     var panelWidth = state.panel.getContainer().offsetWidth + 20;

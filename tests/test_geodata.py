@@ -4,8 +4,10 @@ about its precision, and the corridor facts hold (ML-1 continuity, lengths, stat
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
+import numpy as np
 import pytest
 import shapely
 from conftest import GEODATA
@@ -170,3 +172,35 @@ def test_no_link_crosses_into_a_neighbouring_country() -> None:
             if f.geometry.geom_type.endswith("LineString") and f.properties.get("kind") != "border_crossing":
                 inside = f.geometry.intersection(neighbours)
                 assert inside.is_empty or _km(inside) < 4, f"{f.name} runs {_km(inside):.1f} km abroad"
+
+
+REFDATA = GEODATA.parent.parent / "shared" / "refdata"
+
+
+def _utm(geom, lon: float):
+    from pyproj import Transformer
+
+    epsg = 32642 if lon < 72 else 32643
+    to = Transformer.from_crs(4326, epsg, always_xy=True)
+    return shapely.transform(geom, lambda xy: np.column_stack(to.transform(xy[:, 0], xy[:, 1])))
+
+
+@pytest.mark.skipif(
+    not (REFDATA / "ml1_track_osm.geojson").is_file(),
+    reason=f"the OSM ML-1 track reference ({REFDATA}) is not on this machine",
+)
+def test_ml1_sits_within_50_m_of_the_osm_track_wherever_the_track_exists() -> None:
+    track = shapely.union_all([
+        shapely.geometry.shape(f["geometry"])
+        for f in json.loads((REFDATA / "ml1_track_osm.geojson").read_text(encoding="utf-8"))["features"]
+    ])
+    drawn = shapely.union_all([f.geometry for f in LAYERS["ml1_railway"].features if f.properties["precision"] == "exact"])
+    for west, east in ((60, 72), (72, 80)):  # each UTM zone on its own
+        box = shapely.box(west, 20, east, 40)
+        d_local, t_local = _utm(drawn.intersection(box), west + 1), _utm(track.intersection(box), west + 1)
+        vertices = shapely.points(shapely.get_coordinates(d_local))
+        worst = shapely.distance(vertices, t_local).max()
+        assert worst <= 50, f"a drawn vertex lies {worst:.0f} m from the OSM track"
+        # and the other way round: every OSM vertex is near the drawn line
+        osm = shapely.points(shapely.get_coordinates(t_local))
+        assert shapely.distance(osm, d_local).max() <= 50

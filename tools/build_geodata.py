@@ -56,6 +56,13 @@ SRC = {
         "url": "https://www.openstreetmap.org/",
         "date": "2025",
     },
+    "osm_lines": {
+        "title": "OpenStreetMap railway ways (HOT export hotosm_pak_railways_lines): the ML-4 "
+        "track is mapped as railway=rail (not disused or abandoned) at every ML-4 station, "
+        "Dalbandin and Nok Kundi included",
+        "url": "https://www.openstreetmap.org/",
+        "date": "2025",
+    },
     "pr_km_posts": {
         "title": "Pakistan Railways km posts as given in English Wikipedia route diagrams",
         "publication": "compiled in a third-party 'Pakistan passenger line list' file (public code "
@@ -166,10 +173,11 @@ SRC = {
         "url": "https://review.clateway.com/wiki/view_html.php?q=Torkham_border_crossing&sq=Qlik",
         "accessed": ACCESSED,
     },
-    "khunjerab_code_file": {
-        "title": "Khunjerab Pass coordinate 36.8497 N, 75.4306 E (weak source: a third-party code "
-        "file in a public code index, file id 11144617614; not authoritative)",
-        "publication": "third-party code file, public code index",
+    "wiki_khunjerab": {
+        "title": "Khunjerab Pass, Wikipedia infobox 36°51′00″N 75°25′40″E (stored copy, revision "
+        "undated; an older revision copied at en.academic.ru gives 36°50′00″N 75°25′22″E, "
+        "1.9 km away; a third-party code file gave 36.8497 N, 75.4306 E, 0.3 km away)",
+        "url": "https://en.wikipedia.org/wiki/Khunjerab_Pass",
         "accessed": ACCESSED,
     },
     # --- ML-1 facts ----------------------------------------------------------------------------
@@ -267,12 +275,26 @@ SRC = {
         "industrial-zone-under-cpec-in-islamabad",
         "date": "2020-07-10",
     },
-    "ilmultaleem_ict": {
-        "title": "Govt acquires 1,000 acres for Islamabad Model Special Economic Zone (undated "
-        "copy of a ProPakistani report of 22 Dec 2022)",
-        "url": "https://ilmultaleem.com/govt-acquires-1000-acres-for-islamabad-model-special-"
-        "economic-zone-copy/",
-        "accessed": ACCESSED,
+    "propakistani_ict_2022": {
+        "title": "Govt acquires 1,000 acres for Islamabad Model Special Economic Zone "
+        "(ProPakistani): private land identified near Rawat Industrial Estate; land "
+        "acquisition to take two years, feasibility study 12–15 months",
+        "url": "https://propakistani.pk/2022/12/22/govt-acquires-1000-acres-for-islamabad-model-"
+        "special-economic-zone/",
+        "date": "2022-12-22",
+    },
+    "arynews_imsez_2023": {
+        "title": "PM Shehbaz Sharif lays foundation stone of Islamabad Model SEZ (ARY News): at "
+        "T chowk near Rawat, over 1,000 acres at the junction of N-5 and Islamabad Expressway",
+        "url": "https://arynews.tv/pm-shehbaz-sharif-islamabad-model-sez/",
+        "date": "2023-07-18",
+    },
+    "samaa_imsez_2023": {
+        "title": "PM Shehbaz lays foundation of Islamabad Model Special Economic Zone (Samaa): "
+        "over 1,000 acres at the junction of N-5 and Islamabad Expressway",
+        "url": "https://www.samaaenglish.tv/news/40042718/money-pm-shehbaz-lays-foundation-of-"
+        "islamabad-model-special-economic-zone",
+        "date": "2023-07-18",
     },
     "pakistantimestoday_ict": {
         "title": "Decision to create another economic zone under CPEC (Urdu): candidate sites "
@@ -312,6 +334,20 @@ SRC = {
         "url": "https://saindak.com.pk/current-projects/",
         "accessed": ACCESSED,
     },
+    "propakistani_saindak_2022": {
+        "title": "Chinese company promises to expand Pakistan's mining sector (ProPakistani): "
+        "Saindak operator MRDL marks 20 years of stable operations, continuing",
+        "url": "https://propakistani.pk/2022/11/02/chinese-company-promises-to-expand-pakistans-"
+        "mining-sector/",
+        "date": "2022-11-02",
+    },
+    "brecorder_saindak_2004": {
+        "title": "ECC decides to enhance Saindak production by 30 percent (Business Recorder): "
+        "infrastructure includes a 35 km railway spur to the main line (year inferred: "
+        "reports output up to September 2004)",
+        "url": "https://brecorder.com/news/amp/3109039",
+        "date": "2004",
+    },
     "mashriq_saindak": {
         "title": "Saindak lease extended by 15 years for the East Ore Body (Mashriq TV; undated "
         "copy of an Arab News report of 1–2 Jul 2020)",
@@ -319,8 +355,8 @@ SRC = {
         "accessed": ACCESSED,
     },
     "pakistantoday_n40_2021": {
-        "title": "CPEC road network to improve access to Iran (Pakistan Today): N-40 "
-        "Quetta–Nushki–Dalbandin–Nok Kundi–Taftan connected with N-85 and M-8",
+        "title": "CPEC road network to improve access to Iran (Pakistan Today, APP): the N-40 "
+        "highway (Quetta to Taftan via Nok Kundi) to be connected with N-85 and M-8",
         "url": "https://www.pakistantoday.com.pk/2021/05/23/cpec-road-network-to-improve-access-"
         "to-iran-bajwa/",
         "date": "2021-05-23",
@@ -365,6 +401,21 @@ SRC = {
         "title": "National Logistics Cell takes charge of Sost dry port, Hunza (20-year lease)",
         "url": "https://pakvoices.pk/national-logistics-cell-takes-charge-sost-dry-port-hunza/",
         "accessed": ACCESSED,
+    },
+    "inp_sost_2026": {
+        "title": "Sost Dry Port enters second year of cargo trade via Khunjerab Pass (INP, "
+        "citing Gwadar Pro): NLC's dry port fully operational through the year, all-weather "
+        "trade through the pass; 12,000 t handled in Dec 2025",
+        "url": "https://www.inp.net.pk/news-detail/pak-china/sost-dry-port-enters-second-year-of-"
+        "cargo-trade-via-khunjerab-pass",
+        "date": "2026-01-21",
+    },
+    "brecorder_torkham_2025": {
+        "title": "Torkham border reopens only for repatriation of Afghan families (Business "
+        "Recorder): closed since 12 Oct 2025; pedestrian and trade movement still restricted",
+        "url": "https://www.brecorder.com/news/40390476/torkham-border-reopens-only-for-"
+        "repatriation-of-afghan-families",
+        "date": "2025-11-02",
     },
     "pakpedia_torkham": {
         "title": "Torkham border (Pakpedia): western end of N-5, 54 km from Peshawar",
@@ -415,6 +466,17 @@ SRC = {
 for _key, _src in SRC.items():
     assert ("date" in _src) != ("accessed" in _src), f"source {_key}: needs date xor accessed"
 
+
+def source_when(key: str) -> str:
+    """The date of source `key`, or for an undated source the month it was read (ACCESSED)."""
+    return SRC[key].get("date") or SRC[key]["accessed"]
+
+
+# as_of of a corridor feature (geodata/SOURCES.md, "as_of"): the date of the newest cited source
+# that confirms the feature's status. Tables name that source in "as_of_source" (it must be one
+# of the feature's sources) and as_of is copied from it, so the two cannot drift apart; only where
+# no dated source confirms the status is it an undated source's "accessed" month.
+
 # Where each upstream sits in the refdata folder (used by the code; not written to the output).
 REF = {
     "track": "ml1_track_osm.geojson",
@@ -430,6 +492,12 @@ REF = {
     "cities": "cities_ne10m.geojson",
     "ports": "ports_ne10m.geojson",
 }
+
+# Khunjerab Pass: Wikipedia infobox 36°51′00″N 75°25′40″E (SRC wiki_khunjerab). Used for the
+# point and as the first waypoint of the Karakoram Highway and fibre lines, in place of the
+# refdata value (a third-party code file, 36.8497 N, 75.4306 E).
+KHUNJERAB_COORD = (75.42778, 36.85)
+KHUNJERAB_WAYPOINT = "Khunjerab Pass"
 
 # --- ML-1 processing parameters ------------------------------------------------------------
 JOIN_MAX_M = 50.0  # gaps shorter than this (OSM ways ending next to each other) are joined
@@ -531,6 +599,9 @@ ML1_CHORD = {
     "ML-1 (stations Shahidanwala to Mehar Shah). It is not on the upgrade route: "
     "the May 2026 phasing (Rohri–Multan, Multan–Lahore) runs via Multan.",
     "sources": ["friendlywiki_chord", "pr_km_posts", "hrnww_2026"],
+    # the traced OSM track (railway=rail) confirms the existing line; the chord's own sources
+    # are undated (friendlywiki, km posts) or about the upgrade (HRNW)
+    "as_of_source": "osm_track",
 }
 
 # Main ML-1 stations drawn in ml1_stations (names as in railway_stations_osm.geojson), with
@@ -612,6 +683,7 @@ GWADAR_POINTS = [
         "name_ur": "گوادر",
         "name_zh": "瓜达尔",
         "status": "operational",
+        "as_of_source": "geonames",
         "precision": "approximate",
         "uncertainty_m": 2000,
         "kind": "city",
@@ -700,30 +772,38 @@ SEZ_POINTS = [
     },
     {
         "id": "sez-ict-model-industrial-zone",
-        "ref": ("key_sites", "ICT Model Industrial Zone (Islamabad) - PLACEHOLDER"),
-        "nd": 5,
-        "name": "ICT Model Industrial Zone (Islamabad)",
-        "name_ur": "آئی سی ٹی ماڈل انڈسٹریل زون",
-        "name_zh": "伊斯兰堡首都区示范工业区",
+        # No stored source gives a coordinate for Rawat or T-Chowk (see SOURCES.md): PROXY at the
+        # OSM Sihala station node, the reference-data point nearest the site (about 5-6 km by
+        # general knowledge); the 10 km circle covers T-Chowk, Rawat and the zone's extent.
+        "ref": ("stations", "Sihala"),
+        "nd": 6,
+        "name": "Islamabad Model Special Economic Zone (ICT Model Industrial Zone)",
+        "name_ur": "اسلام آباد ماڈل اسپیشل اکنامک زون",
+        "name_zh": "伊斯兰堡示范经济特区",
         "status": "planned",
-        "as_of": "2020-07-10",
+        "as_of_source": "arynews_imsez_2023",
         "precision": "approximate",
-        "uncertainty_m": 35000,
+        "uncertainty_m": 10000,
         "area_acres": 1000,
         "kind": "sez",
-        "description": "CPEC priority SEZ for the Islamabad Capital Territory whose site is not fixed: "
-        "sources name Rawat (4,500 acres) and land near New Islamabad International "
-        "Airport (7,500 acres); one report says 1,000 acres were acquired, another "
-        "gives 200–250 acres. PLACEHOLDER at the GeoNames Islamabad point; the 35 km "
-        "circle is meant to cover both candidate areas (their positions are general "
-        "knowledge, not from a stored source).",
+        "description": "CPEC priority SEZ for the Islamabad Capital Territory. The Prime Minister "
+        "laid its foundation stone on 18 Jul 2023: over 1,000 acres at T-Chowk near Rawat, "
+        "the junction of the N-5 (GT Road) and the Islamabad Expressway. Status kept "
+        "'planned': land acquisition was expected to take two years from Dec 2022 and no "
+        "stored source reports site works after the ceremony. Earlier candidate sites were "
+        "Rawat (4,500 acres) and land near New Islamabad International Airport. No stored "
+        "source gives a coordinate for Rawat or T-Chowk, so the point is a PROXY at the OSM "
+        "Sihala station node; the 10 km circle covers T-Chowk and Rawat (general-knowledge "
+        "positions, about 5–6 km from the node) and the zone itself.",
         "sources": [
-            "geonames",
+            "osm_stations",
+            "arynews_imsez_2023",
+            "samaa_imsez_2023",
+            "propakistani_ict_2022",
             "app_binqasim_2017",
-            "cpecinvestments_ict",
             "nation_ict_2020",
-            "ilmultaleem_ict",
             "pakistantimestoday_ict",
+            "cpecinvestments_ict",
         ],
     },
 ]
@@ -763,11 +843,18 @@ MINING_POINTS = [
         "name_ur": "سیندک",
         "name_zh": "山达克铜金矿",
         "status": "operational",
+        "as_of_source": "propakistani_saindak_2022",
         "precision": "exact",
         "kind": "mine",
         "description": "Copper-gold mine operated by China's MCC (MRDL), about 35 km from Taftan; "
-        "lease extended by 15 years for the East Ore Body. Point = Wikipedia infobox.",
-        "sources": ["wikimili_saindak", "saindak_site", "mashriq_saindak"],
+        "in Nov 2022 MRDL marked 20 years of continuous operation; lease extended by 15 years "
+        "for the East Ore Body. Point = Wikipedia infobox.",
+        "sources": [
+            "wikimili_saindak",
+            "saindak_site",
+            "mashriq_saindak",
+            "propakistani_saindak_2022",
+        ],
     },
     {
         "id": "dalbandin",
@@ -777,13 +864,14 @@ MINING_POINTS = [
         "name_ur": "دالبندین",
         "name_zh": "达尔本丁",
         "status": "operational",
+        "as_of_source": "osm_stations",
         "precision": "approximate",
         "uncertainty_m": 2000,
         "kind": "town",
         "description": "Chagai district headquarters on the N-40 road and the ML-4 railway (station "
-        "at km 343 from Quetta). GeoNames town point; the status only says the town "
-        "and its links exist.",
-        "sources": ["geonames", "pakistantoday_n40_2021"],
+        "at km 343 from Quetta; OSM station node 0.5 km south of the point). GeoNames "
+        "town point; the status only says the town and its railway station exist.",
+        "sources": ["geonames", "osm_stations", "pr_km_posts", "pakistantoday_n40_2021"],
     },
     {
         "id": "nok-kundi",
@@ -793,6 +881,7 @@ MINING_POINTS = [
         "name_ur": "نوکنڈی",
         "name_zh": "诺昆迪",
         "status": "operational",
+        "as_of_source": "osm_stations",
         "precision": "exact",
         "kind": "rail_station",
         "description": "ML-4 station (km 513 from Quetta) and N-40 town, the nearest rail and road "
@@ -846,20 +935,6 @@ MINING_LINES = [
         ],
     },
     {
-        "id": "saindak-taftan-link",
-        "route": "mining_link_saindak_taftan",
-        "name": "Saindak–Taftan link",
-        "name_ur": "سیندک–تفتان رابطہ",
-        "name_zh": "山达克—塔夫坦连接线",
-        "status": "operational",
-        "precision": "schematic",
-        "kind": "road/rail",
-        "description": "Saindak lies about 35 km from Taftan. Its 30 km rail spur to Koh-i-Taftan "
-        "station is reported disused since about 2010, so the working link is taken "
-        "to be the road (not stated in the stored sources). Straight schematic line.",
-        "sources": ["wikimili_saindak", "saindak_site", "osm_stations"],
-    },
-    {
         "id": "nok-kundi-mashkhel-panjgur-road",
         "route": "mining_corridor_nokkundi_panjgur",
         "name": "Nok Kundi–Mashkhel–Panjgur road",
@@ -900,6 +975,28 @@ MINING_LINES = [
         "sources": ["dailytimes_western_2022", "thenews_roads_2021", "geonames"],
     },
 ]
+# Context (no status): the Saindak spur. No stored source confirms a working Saindak–Taftan
+# link: the 35 km rail spur was built with the mine (Business Recorder 2004) and is reported
+# disused since about 2010 (Wikipedia); a road link is not described. None of the four statuses
+# fits, so like the old Gwadar airport it is kept as context without a status.
+MINING_CONTEXT_LINES = [
+    {
+        "id": "saindak-taftan-rail-spur",
+        "route": "mining_link_saindak_taftan",
+        "name": "Saindak–Koh-i-Taftan railway spur (reported disused)",
+        "name_ur": "سیندک–کوہ تفتان ریلوے لائن",
+        "name_zh": "山达克—塔夫坦铁路支线",
+        "precision": "schematic",
+        "kind": "railway",
+        "description": "Railway spur built for the Saindak mine (35 km to the main line by a 2004 "
+        "report; about 30 km to Koh-i-Taftan station by Wikipedia, which reports it disused "
+        "since about 2010). No stored source says how Saindak's output travels today, so "
+        "no status is given. Straight schematic line from the mine to Taftan station, not "
+        "the spur's alignment.",
+        "sources": ["brecorder_saindak_2004", "wikimili_saindak", "osm_stations"],
+    },
+]
+
 ML4 = {
     "id": "ml4-quetta-taftan",
     "name": "ML-4 railway Quetta–Dalbandin–Nok Kundi–Taftan",
@@ -909,33 +1006,40 @@ ML4 = {
     "precision": "schematic",
     "kind": "railway",
     "official_length_km": 637,
+    "as_of_source": "osm_lines",
     "description": "Existing railway from Quetta (Spezand) via Nushki, Dalbandin and Nok Kundi "
-    "to Koh-i-Taftan on the Iranian border (km 637 from Quetta); no passenger "
-    "service is reported since Feb 2020 (weak source). Straight segments "
+    "to Koh-i-Taftan on the Iranian border (km 637 from Quetta), mapped as active "
+    "railway in OpenStreetMap (2025 data); no passenger service is reported since "
+    "Feb 2020 (weak source). Straight segments "
     "between OSM station nodes; Quetta–Spezand is shared with ML-3.",
-    "sources": ["osm_stations", "pr_km_posts", "pakistantoday_n40_2021"],
+    "sources": ["osm_stations", "osm_lines", "pr_km_posts", "pakistantoday_n40_2021"],
 }
 
 BORDER_POINTS = [
     {
         "id": "khunjerab-pass",
-        "ref": ("key_sites", "Khunjerab Pass (Pakistan-China border, KKH)"),
-        "nd": 4,
+        # Wikipedia infobox 36°51′00″N 75°25′40″E (stored copy, SRC wiki_khunjerab); it replaces
+        # the third-party code-file value of refdata's cpec_key_sites (0.3 km away).
+        "coord": KHUNJERAB_COORD,
+        "nd": 5,
         "name": "Khunjerab Pass (China border crossing)",
         "name_ur": "درہ خنجراب",
         "name_zh": "红其拉甫山口",
         "status": "operational",
-        "as_of": "2019-10",
+        "as_of_source": "inp_sost_2026",
         "precision": "approximate",
-        "uncertainty_m": 2000,
+        "uncertainty_m": 5000,
         "kind": "border_crossing",
         "elevation_m": 4693,
-        "description": "Pakistan–China crossing on the Karakoram Highway at 4,693 m, generally closed "
-        "to heavy vehicles from 30 Nov to 1 May; customs are at Sost, 75 km south. No "
-        "stored source describes a border market here. The coordinate is weakly "
-        "sourced (a third-party code file) and falls about 3 km inside China on the "
-        "Natural Earth boundary.",
-        "sources": ["khunjerab_code_file", "bilspostcards_khunjerab"],
+        "description": "Pakistan–China crossing on the Karakoram Highway at 4,693 m; customs are at "
+        "Sost, 75 km south. Older texts say it closes to heavy vehicles from 30 Nov to "
+        "1 May; in Jan 2026 NLC reported a second year of all-weather cargo trade through "
+        "the pass. No stored source describes a border market here. The coordinate is "
+        "weak: a rounded Wikipedia infobox value (an older revision differs by 1.9 km) that "
+        "falls about 2.7 km inside China on the Natural Earth boundary, although the pass "
+        "is on the border; the 5 km circle covers the point where the drawn Karakoram "
+        "Highway meets that boundary (about 2.8 km away).",
+        "sources": ["wiki_khunjerab", "bilspostcards_khunjerab", "inp_sost_2026"],
     },
     {
         "id": "sost-dry-port",
@@ -945,14 +1049,16 @@ BORDER_POINTS = [
         "name_ur": "سوست ڈرائی پورٹ",
         "name_zh": "苏斯特陆港",
         "status": "operational",
+        "as_of_source": "inp_sost_2026",
         "precision": "approximate",
         "uncertainty_m": 2000,
         "kind": "dry_port",
         "description": "First formal dry port on the China–Pakistan border, run by the National "
-        "Logistics Cell on a 20-year lease; Sost has the customs and immigration post "
-        "for Khunjerab traffic. Point = Sust village (Wikipedia infobox); the dry-port "
-        "compound itself was not located.",
-        "sources": ["wiki_sust", "vepakistan_sost", "pakvoices_sost"],
+        "Logistics Cell (NLC) on a 20-year lease; Sost has the customs and immigration post "
+        "for Khunjerab traffic. NLC reported the port fully operational through 2025 "
+        "(12,000 t of cargo in Dec 2025). Point = Sust village (Wikipedia infobox); the "
+        "dry-port compound itself was not located.",
+        "sources": ["wiki_sust", "vepakistan_sost", "pakvoices_sost", "inp_sost_2026"],
     },
     {
         "id": "torkham-border-crossing",
@@ -962,12 +1068,16 @@ BORDER_POINTS = [
         "name_ur": "طورخم بارڈر کراسنگ",
         "name_zh": "托尔哈姆口岸",
         "status": "operational",
+        "as_of_source": "brecorder_torkham_2025",
         "precision": "exact",
         "kind": "border_crossing",
         "description": "Busiest Pakistan–Afghanistan crossing, at the western end of the N-5 about "
-        "54 km from Peshawar and 5 km west of the Khyber Pass summit. Point = "
-        "Wikipedia infobox.",
-        "sources": ["wiki_torkham", "pakpedia_torkham"],
+        "54 km from Peshawar and 5 km west of the Khyber Pass summit; often closed for "
+        "days or weeks. After the border clashes of Oct 2025 it was shut on 12 Oct and "
+        "reopened on 1 Nov 2025 only for the repatriation of Afghan families, with trade "
+        "and pedestrian movement still suspended (latest stored report, 2 Nov 2025). "
+        "Point = Wikipedia infobox.",
+        "sources": ["wiki_torkham", "pakpedia_torkham", "brecorder_torkham_2025"],
     },
     {
         "id": "torkham-border-market-proposed",
@@ -1004,13 +1114,14 @@ KKH = {
     "and Chilas to Mansehra, Havelian and Burhan (Hakla), 793 km. Straight "
     "segments between towns, not the road alignment; the Besham bend is an "
     "unverified approximation (±5 km) and Burhan railway station stands in for "
-    "the Hakla interchange a few km away.",
+    "the Hakla interchange a few km away. The Khunjerab end is a weak coordinate "
+    "about 2.7 km inside China on the Natural Earth boundary (see the pass).",
     "sources": [
         "elahore_roads",
         "dailytimes_western_2022",
         "geonames",
         "wiki_sust",
-        "khunjerab_code_file",
+        "wiki_khunjerab",
         "osm_stations",
     ],
 }
@@ -1032,7 +1143,8 @@ FIBRE = {
     "operational in July 2020. It runs via Gilgit, Chilas, Babusar Top and "
     "Naran to Mansehra and Rawalpindi; drawn as straight segments between "
     "towns (Babusar Top and Naran are unverified ±5 km approximations; "
-    "Karimabad and Jarikas are not located).",
+    "Karimabad and Jarikas are not located; the Khunjerab end is the pass's "
+    "weak coordinate).",
     "sources": [
         "briwatch_ofc",
         "timesofislamabad_ofc_2017",
@@ -1040,7 +1152,7 @@ FIBRE = {
         "urdupoint_ofc_2016",
         "geonames",
         "wiki_sust",
-        "khunjerab_code_file",
+        "wiki_khunjerab",
     ],
 }
 
@@ -1115,6 +1227,14 @@ BOUNDARY_TYPE = {
 
 # --- layers.toml -------------------------------------------------------------------------------
 MAP_TITLE = "China–Pakistan Economic Corridor: Phase II elements"
+# Named frames for report figures (--view NAME): framing choices, not facts.
+VIEWS = {
+    "gwadar": [62.15, 25.0, 62.65, 25.4],
+    "karachi": [66.85, 24.65, 67.75, 25.15],
+    "islamabad": [72.75, 33.45, 73.35, 33.85],
+    "khunjerab": [74.6, 36.4, 75.6, 36.95],
+    "ml1": [66.8, 24.6, 74.5, 34.2],
+}
 MAP_NOTE = (
     "Boundaries follow Natural Earth's de facto view and do not imply endorsement of any "
     "claim; disputed areas are hatched. Schematic lines are drawn between known points."
@@ -1226,6 +1346,21 @@ LAYERS = [
         [WIKI],
     ),
     (
+        "mining_context",
+        "Mining corridor: Saindak rail spur (context)",
+        "Mining corridor",
+        "context",
+        10,
+        False,
+        "#bdbdbd",
+        {
+            "weight": 2,
+            "description": "Saindak–Koh-i-Taftan railway spur, reported disused since about "
+            "2010; shown without a status (schematic).",
+        },
+        [OSM, WIKI],
+    ),
+    (
         "ml1_railway",
         "ML-1 railway (Karachi–Peshawar)",
         "Railways",
@@ -1279,10 +1414,10 @@ LAYERS = [
         "#cc79a7",
         {
             "radius": 7,
-            "description": "Zone sites are not mapped: points are proxies or "
-            "placeholders; circles show the uncertainty.",
+            "description": "Zone sites are not mapped: points are proxies at railway "
+            "station nodes; circles show the uncertainty.",
         },
-        [OSM, GEONAMES],
+        [OSM],
     ),
     (
         "gwadar",
@@ -1430,6 +1565,16 @@ def lines_geometry_from_shapely(geom, nd=5):
 
 def sources(keys):
     return [dict(SRC[k]) for k in keys]
+
+
+def as_of_of(e):
+    """as_of of table entry `e`: copied from the source named in "as_of_source" (which must be
+    one of its sources), else the hard-coded "as_of"."""
+    if "as_of_source" in e:
+        key = e["as_of_source"]
+        assert key in e["sources"], f"{e['id']}: as_of_source {key} is not among its sources"
+        return source_when(key)
+    return e.get("as_of")
 
 
 def feature(fid, props, geometry):
@@ -1808,7 +1953,8 @@ def ml1_features(ml1):
                 "gap_km": round(m["gap_m"] / 1000, 2),
                 "approx_km_post": kmp,
                 "km_post_origin": "Loop: Lodhran = 0" if m["route"] == "loop" else "Kiamari = 0",
-                "sources": sources(["osm_track", "osm_stations", "pr_km_posts"]),
+                # HRNW (May 2026 plan) is the source of the status and as_of of the link
+                "sources": sources(["osm_track", "osm_stations", "pr_km_posts", "hrnww_2026"]),
             }
             gap_feats.append(feature(gid, props, line_geometry([sg.coords])))
         props = {
@@ -1843,6 +1989,7 @@ def ml1_features(ml1):
         "name_ur": c["name_ur"],
         "name_zh": c["name_zh"],
         "status": c["status"],
+        "as_of": source_when(c["as_of_source"]),
         "precision": "exact",
         "kind": "railway",
         "route": "ML-1 existing main run (chord, not on the upgrade route)",
@@ -1887,6 +2034,9 @@ def ml1_station_features(ml1):
                 "name_ur": ur,
                 "name_zh": zh,
                 "status": "operational",
+                # only the undated km-post compilation lists the station (the OSM track and
+                # GeoNames confirm the line and the town, not the station): its accessed month
+                "as_of": source_when("pr_km_posts"),
                 "precision": "approximate",
                 "uncertainty_m": a["uncertainty_m"],
                 "kind": "rail_station",
@@ -1900,12 +2050,21 @@ def ml1_station_features(ml1):
             continue
         s = st[name]
         loop = s["role"] == "ml1_multan_loop"
+        extra_keys = []
         if s["osm_id"] is None:
             src_key = "wiki_karachi_city" if name == "Karachi City" else "wiki_lahore_jn"
             csrc = "Wikipedia infobox coordinate (not OpenStreetMap)"
         else:
             src_key = "osm_stations"
             csrc = f"OSM node {s['osm_id']}"
+        # as_of: the OSM station node (data of 2025) where there is one; Karachi City (no node,
+        # an undated Wikipedia copy) is confirmed as the ML-1 terminus by ProPakistani
+        # 2023-01-02; Lahore Junction by its dated Wikipedia revision (2016).
+        if name == "Karachi City":
+            extra_keys = ["propakistani_2023_1687"]
+            as_of_key = "propakistani_2023_1687"
+        else:
+            as_of_key = src_key
         if loop:
             desc = (
                 f"Main station of Multan on the ML-1 loop Lodhran–Multan Cantt–Khanewal (km "
@@ -1922,6 +2081,7 @@ def ml1_station_features(ml1):
             "name_ur": ur,
             "name_zh": zh,
             "status": "operational",
+            "as_of": source_when(as_of_key),
             "precision": "exact",
             "kind": "rail_station",
             "description": desc,
@@ -1931,7 +2091,7 @@ def ml1_station_features(ml1):
         }
         if s["osm_id"] is not None:
             props["osm_id"] = s["osm_id"]
-        props["sources"] = sources([src_key, "pr_km_posts"])
+        props["sources"] = sources([src_key, "pr_km_posts"] + extra_keys)
         feats.append(feature("ml1-st-" + slug(name), props, point_geometry(s["coord"], 5)))
     return feats
 
@@ -1944,7 +2104,8 @@ def point_features(ref: Ref, table, extra=None):
     for e in table:
         if extra and e["id"] in extra:
             e = {**e, **extra[e["id"]]}
-        coord, _ = ref.point(*e["ref"])
+        coord = e["coord"] if "coord" in e else ref.point(*e["ref"])[0]
+        e = {**e, "as_of": as_of_of(e)}
         props = {}
         for k in (
             "name",
@@ -1968,7 +2129,10 @@ def point_features(ref: Ref, table, extra=None):
 
 
 def waypoint_line(ref: Ref, route_id, start=None):
-    wps = ref.waypoints(route_id)
+    wps = [
+        (n, KHUNJERAB_COORD, src, approx) if n == KHUNJERAB_WAYPOINT else (n, c, src, approx)
+        for n, c, src, approx in ref.waypoints(route_id)
+    ]
     if start:
         names = [w[0] for w in wps]
         wps = wps[names.index(start) :]
@@ -1976,6 +2140,7 @@ def waypoint_line(ref: Ref, route_id, start=None):
 
 
 def line_feature(e, coords, waypoints, approx=()):
+    e = {**e, "as_of": as_of_of(e)}
     props = {
         k: e[k]
         for k in (
@@ -1988,7 +2153,7 @@ def line_feature(e, coords, waypoints, approx=()):
             "kind",
             "description",
         )
-        if k in e
+        if e.get(k) is not None
     }
     props["waypoints"] = " > ".join(waypoints)
     if approx:
@@ -2039,6 +2204,14 @@ def mining_features(ref: Ref):
             ],
         )
     )
+    return feats
+
+
+def mining_context_features(ref: Ref):
+    feats = []
+    for e in MINING_CONTEXT_LINES:
+        coords, names, approx = waypoint_line(ref, e["route"])
+        feats.append(line_feature(e, coords, names, approx))
     return feats
 
 
@@ -2278,6 +2451,9 @@ def layers_toml(data_date):
         f"data_date = {s(data_date)}   # date of the newest fact in the data",
         f"note = {s(MAP_NOTE)}",
         "",
+        "[views]   # named frames for report figures: --view NAME",
+        *(f"{name} = {box}" for name, box in VIEWS.items()),
+        "",
     ]
     for stem, title, group, role, order, visible, color, extra, attribution in LAYERS:
         out += [
@@ -2319,6 +2495,7 @@ def main(argv=None):
         "fibre_cable": simple_line_layer(ref, FIBRE),
         "cities": city_features(ref),
         "gwadar_context": point_features(ref, GWADAR_CONTEXT_POINTS),
+        "mining_context": mining_context_features(ref),
         "ml1_railway": ml1_features(ml1),
         "ml1_stations": ml1_station_features(ml1),
         "mining_corridor": mining_features(ref),

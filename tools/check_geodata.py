@@ -31,7 +31,7 @@ STATUSES = {"operational", "under_construction", "planned", "proposed"}
 PRECISIONS = {"exact", "approximate", "schematic"}
 BOUNDARY_TYPES = {"international", "line_of_control", "disputed", "claim", "indefinite"}
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-AS_OF_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+AS_OF_RE = DATE_RE  # YYYY, YYYY-MM or YYYY-MM-DD (OSM data is dated by year only)
 OFFICIAL_TOTAL = {"May 2026 plan (HRNW)": 1726, "2024 revised PC-I (ARY)": 1733}
 STATION_MAX_M = 300.0
 TRACK_DEV_MAX_M = 50.0
@@ -98,6 +98,13 @@ def iter_coords(g):
         for p in c:
             for r in p:
                 yield from r
+
+
+def covers(later: str, earlier: str) -> bool:
+    """True if ISO date `earlier` is not after `later`, comparing at the coarser precision
+    ("2025" covers "2025-01-20": the as_of lies within the source's year)."""
+    n = min(len(later), len(earlier))
+    return earlier[:n] <= later[:n]
 
 
 def ring_is_ccw(ring):
@@ -171,6 +178,8 @@ def main(argv=None):
     print("\n== feature counts and schema")
     n_invalid = 0
     n_src_kind = {"date": 0, "accessed": 0}
+    # corridor features whose as_of is a source's date / an undated source's accessed month
+    as_of_basis = {"date": 0, "accessed": 0}
     for stem, fc in data.items():
         role = layers[stem]["role"]
         feats = fc["features"]
@@ -202,6 +211,18 @@ def main(argv=None):
                 rep.fail(f"{fid}: bad precision {pr['precision']}")
             if "as_of" in pr and not AS_OF_RE.match(pr["as_of"]):
                 rep.fail(f"{fid}: bad as_of {pr['as_of']}")
+            # as_of (geodata/SOURCES.md "as_of"): every corridor feature with a status has one,
+            # and it is not later than the newest date (or accessed month) of its own sources.
+            if role == "corridor" and "status" in pr and "as_of" not in pr:
+                rep.fail(f"{fid}: status {pr['status']!r} without as_of")
+            if "as_of" in pr and isinstance(pr.get("sources"), list) and pr["sources"]:
+                whens = [s.get("date") or s.get("accessed") or "" for s in pr["sources"]]
+                if not any(w and covers(w, pr["as_of"]) for w in whens):
+                    rep.fail(f"{fid}: as_of {pr['as_of']} is later than all its sources {whens}")
+                if role == "corridor":
+                    dated = [s["date"] for s in pr["sources"] if "date" in s]
+                    kind = "date" if pr["as_of"] in dated else "accessed"
+                    as_of_basis[kind] += 1
             if (
                 g["type"] == "Point"
                 and pr.get("precision") == "approximate"
@@ -243,6 +264,10 @@ def main(argv=None):
     print(f"  invalid geometries: {n_invalid}")
     print(
         f"  source entries: {n_src_kind['date']} with date, {n_src_kind['accessed']} with accessed"
+    )
+    print(
+        f"  corridor as_of: {as_of_basis['date']} from a dated source, "
+        f"{as_of_basis['accessed']} from an undated source's accessed month"
     )
 
     # ---------------------------------------------------------------- ML-1
@@ -432,7 +457,11 @@ def main(argv=None):
     foreign = foreign.difference(pak)
     n_out = 0
     for stem, fc in data.items():
-        if layers[stem]["role"] != "corridor" and stem not in ("karakoram_highway", "fibre_cable"):
+        if layers[stem]["role"] != "corridor" and stem not in (
+            "karakoram_highway",
+            "fibre_cable",
+            "mining_context",
+        ):
             continue
         for f in fc["features"]:
             g = shape(f["geometry"])

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import CpecMapError, Problem, UsageError, summary
+from .figure import SIZES
 from .load import DEFAULT_MAX_FILE_MB
-from .model import MapOptions
+from .model import FigureOptions, MapOptions
 from .pipeline import build, check
 from .render import basemap_choices
 
@@ -41,8 +42,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--out", metavar="PATH", action="append",
-        help=f"output file, format from the suffix (.html); repeat for several "
-        f"(default: {DEFAULT_OUT})",
+        help=f"output file, format from the suffix (.html, .png, .svg, .pdf); repeat for "
+        f"several (default: {DEFAULT_OUT})",
     )
     p.add_argument("--title", metavar="TEXT", help="map title (default: from layers.toml)")
     p.add_argument(
@@ -58,6 +59,24 @@ def parser() -> argparse.ArgumentParser:
         "--data-date", metavar="DATE",
         help='date in the "built from geodata of" line (default: layers.toml, else the '
         "newest date in the data)",
+    )
+    p.add_argument(
+        "--size", metavar="SIZE", default=FigureOptions.size,
+        help=f"figure size: {', '.join(SIZES)}, or WxH in mm or in, e.g. 180x120mm "
+        f"(default: {FigureOptions.size})",
+    )
+    p.add_argument(
+        "--dpi", metavar="N", type=int, default=FigureOptions.dpi,
+        help=f"resolution of PNG figures (default: {FigureOptions.dpi})",
+    )
+    p.add_argument(
+        "--view", metavar="VIEW", default=FigureOptions.view,
+        help="figure frame: corridor, a view named in layers.toml (gwadar, karachi, "
+        "islamabad, khunjerab, ml1), a layer name, or W,S,E,N in degrees (default: corridor)",
+    )
+    p.add_argument(
+        "--lang", metavar="LANG", choices=("en", "ur", "zh"), default="en",
+        help="language of figure labels: en, ur (Urdu) or zh (Chinese) (default: en)",
     )
     p.add_argument(
         "--max-file-mb", metavar="MB", type=float, default=DEFAULT_MAX_FILE_MB,
@@ -83,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage(f"--precision {args.precision}: choose 0..10 decimals")
     if args.max_file_mb <= 0:
         return _usage("--max-file-mb must be positive")
+    if not 30 <= args.dpi <= 1200:
+        return _usage(f"--dpi {args.dpi}: choose 30..1200")
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -110,11 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             title=args.title, basemap=args.basemap, precision=args.precision,
             data_date=args.data_date,
         )
+        figure = FigureOptions(
+            size=args.size, dpi=args.dpi, view=args.view, lang=args.lang, title=args.title,
+            data_date=args.data_date,
+        )
         if args.basemap not in basemap_choices():
             _check_provider(args.basemap)
         result = build(
-            args.geodata, args.out or [DEFAULT_OUT], options, strict=args.strict,
-            max_file_mb=args.max_file_mb, progress=progress,
+            args.geodata, args.out or [DEFAULT_OUT], options, figure=figure,
+            strict=args.strict, max_file_mb=args.max_file_mb, progress=progress,
         )
     except CpecMapError as exc:
         _show(exc.problems, args.debug)
@@ -140,12 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quiet:
         gd = result.geodata
         seconds = time.perf_counter() - started
+        print(
+            f"built {len(gd.layers)} layers, {gd.feature_count} features in {seconds:.1f} s"
+        )
         for path in result.written:
-            size = path.stat().st_size
-            print(
-                f"wrote {path} ({size / 1024:,.0f} KB: {len(gd.layers)} layers, "
-                f"{gd.feature_count} features) in {seconds:.1f} s"
-            )
+            print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
     return 0
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from .errors import UsageError
 
-#: Output formats by file suffix. Static figures (.png/.svg/.pdf) come with the
-#: matplotlib exporter; until then asking for them is a usage error, not a silent skip.
-FORMATS = {".html": "html", ".htm": "html"}
+#: Output formats by file suffix: the interactive map, or a static figure (matplotlib).
+FORMATS = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 def output_format(path: str | os.PathLike[str]) -> str:
@@ -73,3 +72,43 @@ def _final_mode(target: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def embed_snippet(
+    map_path: Path, title: str, data_credit: str, alt: str | None, image: Path | None
+) -> str:
+    """HTML to paste into an article: a responsive iframe of the map, a caption with a
+    link to the full map, and a static image for readers whose browser runs no scripts."""
+    from html import escape
+
+    src = escape(map_path.name, quote=True)
+    parts = [
+        f"<!-- cpec-map embed: keep {map_path.name} beside the page that includes this -->",
+        '<figure class="cpec-map-embed" style="margin:1em 0;max-width:100%">',
+        '<div style="position:relative;width:100%;aspect-ratio:4/3;min-height:320px">',
+        f'<iframe src="{src}#embed" title="{escape("Interactive map: " + title, quote=True)}" '
+        'loading="lazy" allowfullscreen referrerpolicy="strict-origin-when-cross-origin" '
+        'style="position:absolute;inset:0;width:100%;height:100%;border:0"></iframe>',
+        "</div>",
+        f'<figcaption style="font-size:.9em">{escape(title)}. '
+        f'<a href="{src}">Open the interactive map</a>'
+        + (f". Data: {escape(data_credit)}" if data_credit else "") + ".</figcaption>",
+    ]
+    if image is not None:
+        parts.append(
+            f'<noscript><a href="{src}"><img src="{escape(image.name, quote=True)}" '
+            f'alt="{escape(alt or title, quote=True)}" style="max-width:100%;height:auto">'
+            "</a></noscript>"
+        )
+    parts.append("</figure>")
+    return "\n".join(parts) + "\n"
+
+
+def embed_path(map_path: Path) -> Path:
+    """``output/cpec_map.html`` -> ``output/cpec_map.embed.html``."""
+    return map_path.with_name(map_path.stem + ".embed.html")
+
+
+def sidecar_path(figure_path: Path) -> Path:
+    """``output/cpec_map.pdf`` -> ``output/cpec_map.pdf.txt``: caption, alt text, sources."""
+    return figure_path.with_name(figure_path.name + ".txt")

@@ -141,11 +141,28 @@ def _read_manifest(
     def bad(reason: str, severity: Severity = Severity.ERROR) -> None:
         problems.append(Problem(display, reason, severity=severity))
 
-    for key in sorted(set(data) - {"map", "layers"}):
-        bad(f"unknown table [{key}] ignored (expected [map] and [layers.NAME])", Severity.WARNING)
+    for key in sorted(set(data) - {"map", "layers", "views"}):
+        bad(
+            f"unknown table [{key}] ignored (expected [map], [views] and [layers.NAME])",
+            Severity.WARNING,
+        )
+    views: dict[str, tuple[float, float, float, float]] = {}
+    views_table = data.get("views", {})
+    if not isinstance(views_table, dict):
+        bad("[views] must be a table of NAME = [west, south, east, north]")
+        views_table = {}
+    for name, box in views_table.items():
+        ok = (
+            isinstance(box, list) and len(box) == 4
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in box)
+        )
+        if ok and -180 <= box[0] < box[2] <= 180 and -90 <= box[1] < box[3] <= 90:
+            views[name] = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        else:
+            bad(f"[views] {name} must be [west, south, east, north] in degrees, not {box!r}")
 
     map_table = data.get("map", {})
-    settings = MapSettings()
+    settings = MapSettings(views=views)
     if isinstance(map_table, dict):
         title = map_table.get("title", settings.title)
         data_date = map_table.get("data_date")
@@ -163,7 +180,7 @@ def _read_manifest(
             note = None
         for key in sorted(set(map_table) - {"title", "data_date", "note"}):
             bad(f"[map] unknown key {key!r} ignored", Severity.WARNING)
-        settings = MapSettings(title=title.strip(), data_date=data_date, note=note)
+        settings = MapSettings(title=title.strip(), data_date=data_date, note=note, views=views)
     else:
         bad("[map] must be a table")
 

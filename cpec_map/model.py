@@ -139,6 +139,8 @@ class MapSettings:
     data_date: str | None = None
     #: A short note shown with the legend, e.g. how disputed boundaries are drawn.
     note: str | None = None
+    #: Named areas (west, south, east, north) for framing figures, e.g. "gwadar".
+    views: Mapping[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +154,13 @@ class Geodata:
     @property
     def feature_count(self) -> int:
         return sum(len(layer.features) for layer in self.layers)
+
+    def credits(self, layers: tuple[Layer, ...] | list[Layer] | None = None) -> tuple[str, ...]:
+        """Each attribution credit of the (given) layers once, in layer order."""
+        found: list[str] = []
+        for layer in self.layers if layers is None else layers:
+            found += [c for c in layer.spec.attribution if c not in found]
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -175,4 +184,16 @@ class MapOptions:
     basemap: str = "light"
     lang: str = "en"
     precision: int = 5
+    data_date: str | None = None
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """How a static figure is framed and sized; every field has a default."""
+
+    size: str = "a4-landscape"
+    dpi: int = 200
+    view: str = "corridor"
+    lang: str = "en"
+    title: str | None = None
     data_date: str | None = None

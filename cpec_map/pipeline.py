@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CpecMapError, Problem, Severity
-from .export import output_format, prepare_target, write_atomic
+from .export import (
+    embed_path,
+    embed_snippet,
+    output_format,
+    prepare_target,
+    sidecar_path,
+    write_atomic,
+)
 from .load import DEFAULT_MAX_FILE_MB, Progress, load_dir
-from .model import Geodata, MapOptions
+from .model import FigureOptions, Geodata, MapOptions
 from .render import render_html
 from .validate import validate
 
@@ -97,28 +104,65 @@ def build(
     outputs: Sequence[str | os.PathLike[str]] = (),
     options: MapOptions | None = None,
     *,
+    figure: FigureOptions | None = None,
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Check the geodata, render the map once and write it to every output path.
+    """Check the geodata once, then write every output: the HTML map (with its embed
+    snippet) and static figures (each with a caption/alt-text/sources sidecar).
 
     Raises :class:`CpecMapError` (with every problem) when the geodata has errors,
-    and :class:`~cpec_map.errors.UsageError` for unusable folders or output paths;
-    in both cases nothing is written.
+    and :class:`~cpec_map.errors.UsageError` for unusable folders, options or output
+    paths; in both cases nothing is written.
     """
     options = options or MapOptions()
-    for out in outputs:  # fail on a bad output path before any work is done
-        output_format(out)
-        prepare_target(out)
+    figure = figure or FigureOptions(title=options.title, data_date=options.data_date)
+    targets = [(Path(out), output_format(out)) for out in outputs]
+    for path, _ in targets:  # fail on a bad output path before any work is done
+        prepare_target(path)
     report = check(geodata_dir, strict=strict, max_file_mb=max_file_mb, progress=progress)
     if not report.ok:
         raise CpecMapError(report.problems)
-    if progress is not None and report.geodata.feature_count > 50_000:
-        progress(f"rendering {report.geodata.feature_count:,} features")
-    page = render_html(report.geodata, options).encode("utf-8")
-    written = tuple(write_atomic(out, page) for out in outputs)
+    geodata = report.geodata
+    formats = {fmt for _, fmt in targets}
+    static = sorted(formats - {"html"})
+    figures: dict[str, bytes] = {}
+    description = None
+    if static:
+        from . import figure as figure_module  # matplotlib is imported only when needed
+
+        figure_module.resolve_view(geodata, figure.view)  # a bad --view is a usage error
+        figure_module.parse_size(figure.size)
+        if progress is not None:
+            progress(f"drawing the static figure ({', '.join(static)})")
+        figures = figure_module.render_figures(geodata, figure, static)
+        description = figure_module.describe(geodata, figure)
+    if progress is not None and geodata.feature_count > 50_000:
+        progress(f"rendering {geodata.feature_count:,} features")
+    wants_html = "html" in formats or not targets
+    page = render_html(geodata, options).encode("utf-8") if wants_html else b""
+    written: list[Path] = []
+    pngs = [path for path, fmt in targets if fmt == "png"]
+    for path, fmt in targets:
+        if fmt == "html":
+            written.append(write_atomic(path, page))
+            snippet = embed_snippet(
+                path, options.title or geodata.settings.title, "; ".join(geodata.credits()),
+                _alt_text(description), pngs[0] if pngs else None,
+            )
+            written.append(write_atomic(embed_path(path), snippet.encode("utf-8")))
+        else:
+            written.append(write_atomic(path, figures[fmt]))
+            written.append(write_atomic(sidecar_path(path), (description or "").encode("utf-8")))
     return BuildResult(
-        geodata=report.geodata, html=page.decode("utf-8"), problems=report.problems,
-        written=written,
+        geodata=geodata, html=page.decode("utf-8"), problems=report.problems,
+        written=tuple(written),
     )
+
+
+def _alt_text(description: str | None) -> str | None:
+    if not description:
+        return None
+    lines = description.splitlines()
+    return lines[lines.index("Alt text:") + 1] if "Alt text:" in lines else None

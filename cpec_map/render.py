@@ -130,6 +130,9 @@ def render_map(geodata: Geodata, options: MapOptions) -> folium.Map:
         page.header.add_child(Raw(f"<style>{resources.leaflet_css()}</style>"), name="leaflet_css")
         page.header.add_child(Raw(f"<style>{resources.asset('cpec_map.css')}</style>"), name="css")
         page.header.add_child(Raw(f"<script>{resources.leaflet_js()}</script>"), name="leaflet_js")
+        gesture_js, gesture_css = resources.gesture_handling()
+        page.header.add_child(Raw(f"<style>{gesture_css}</style>"), name="gesture_css")
+        page.header.add_child(Raw(f"<script>{gesture_js}</script>"), name="gesture_js")
         page.header.add_child(Raw(f"<script>{resources.asset('cpec_map.js')}</script>"), name="js")
         name = fmap.get_name()
         label = html.escape(f"Interactive map: {config['title']}")
@@ -175,9 +178,6 @@ def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
     layers = [
         _layer_config(layer, styles[layer.stem], options.precision) for layer in geodata.layers
     ]
-    attributions: list[str] = []
-    for layer in geodata.layers:
-        attributions += [a for a in layer.spec.attribution if a not in attributions]
     basemaps = [_tile_basemap(key, label, name) for key, (label, name) in BASEMAPS.items()]
     default = options.basemap
     if default not in BASEMAPS and default != OUTLINE_BASEMAP:
@@ -191,7 +191,7 @@ def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
         "bounds": _bounds(geodata),
         "basemaps": basemaps,
         "basemap": default,
-        "attribution": " | ".join(html.escape(a) for a in attributions),
+        "attribution": " | ".join(html.escape(a) for a in geodata.credits()),
         "statusKey": status_key(),
         "precisionKey": precision_key(),
         "statusDash": {s.value: (list(d) if d else None) for s, d in STATUS_DASH.items()},

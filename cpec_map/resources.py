@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xleaflet
+import xstatic.pkg.leaflet_gesturehandling as xgesture
 
 
 @cache
@@ -39,6 +40,16 @@ def leaflet_css() -> str:
         return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
 
     return re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
+
+
+@lru_cache(maxsize=1)
+def gesture_handling() -> tuple[str, str]:
+    """Leaflet.GestureHandling (script, stylesheet): in an article, scrolling the page
+    does not zoom the map; zoom needs Ctrl/Cmd or two fingers, and a hint says so."""
+    base = Path(xgesture.BASE_DIR)
+    script = (base / "leaflet-gesture-handling.min.js").read_text(encoding="utf-8")
+    script = re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "", script)
+    return script, (base / "leaflet-gesture-handling.min.css").read_text(encoding="utf-8")
 
 
 def leaflet_version() -> str:

@@ -61,7 +61,7 @@ def test_check_writes_nothing(good: GeodataFolder, tmp_path: Path, monkeypatch, 
     [
         (["--no-such-flag"], "unrecognized arguments"),
         (["--geodata", "/nonexistent/geodata"], "/nonexistent/geodata: no such folder"),
-        (["--out", "{tmp}/map.png"], "unknown output format '.png'"),
+        (["--out", "{tmp}/map.docx"], "unknown output format '.docx'"),
         (["--out", "{tmp}"], "is a folder"),
         (["--out", "{tmp}/file.txt/map.html"], "cannot create folder"),
         (["--basemap", "NoSuchTiles"], "--basemap NoSuchTiles: unknown basemap"),

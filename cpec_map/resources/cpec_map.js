@@ -659,6 +659,34 @@
     };
     state.fitPanel();
     map.on("resize", state.fitPanel);
+    // Embedded in an article (an iframe, or #embed): the page scrolls, the map zooms only
+    // with Ctrl/Cmd or two fingers; #embed also folds the panel and the legend.
+    var embedded = /(^|[#&])embed\b/.test(window.location.hash.slice(1));
+    var framed = false;
+    try { framed = window.self !== window.top; } catch (e) { framed = true; }
+    if ((embedded || framed) && map.gestureHandling) map.gestureHandling.enable();
+    if (embedded) {
+      map.getContainer().classList.add("cpec-embed");
+      state.panel.getContainer().classList.add("cpec-collapsed");
+      state.legend.getContainer().classList.add("cpec-folded");
+      state.legend.update();
+    }
+    state.embedded = embedded;
+
+    // Printing: the page is laid out anew for paper; refit the corridor to it.
+    var refit = function () {
+      map.invalidateSize({ animate: false });
+      var legendWidth = state.legend.getContainer().offsetWidth + 16;
+      map.fitBounds(cfg.bounds, {
+        paddingTopLeft: [12, 12], paddingBottomRight: [legendWidth, 12], animate: false
+      });
+    };
+    if (window.matchMedia) {
+      var printing = window.matchMedia("print");
+      if (printing.addEventListener) printing.addEventListener("change", function (e) { if (e.matches) refit(); });
+    }
+    window.addEventListener("beforeprint", refit);
+
     // Fit the corridor into the part of the map that the panel and title do not cover.
     var size = map.getSize();
     var panelWidth = state.panel.getContainer().offsetWidth + 20;

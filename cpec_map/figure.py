@@ -1,0 +1,758 @@
+"""Static figures for reports (PNG, SVG, PDF), drawn with matplotlib from the same
+layers and styles as the HTML map. The only matplotlib user; imported lazily.
+
+The map is drawn in longitude/latitude with the aspect corrected for the view's
+mid-latitude (north up, distances true along the centre parallel, which is what
+the scale bar measures). Output is byte-stable: fixed metadata, fixed SVG ids.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import Geod
+
+from .errors import UsageError
+from .model import FigureOptions, Geodata, Layer, LayerStyle, Role, Status
+from .style import (
+    BOUNDARY_DASH,
+    DEFAULT_UNCERTAINTY_M,
+    SCHEMATIC_OPACITY,
+    STATUS_DASH,
+    precision_key,
+    resolve_styles,
+    status_key,
+)
+
+#: Named figure sizes in millimetres (width, height).
+SIZES: dict[str, tuple[float, float]] = {
+    "a4-landscape": (297.0, 210.0),
+    "a4-portrait": (210.0, 297.0),
+    "slide-16x9": (254.0, 142.875),
+    "column": (89.0, 110.0),
+}
+MM_PER_INCH = 25.4
+#: Margin (fraction of the span) added around a view's bounding box.
+VIEW_MARGIN = 0.04
+#: Smallest span (degrees) of a figure, so that a view of one point still shows its setting.
+MIN_SPAN = 0.25
+SEA = "#dde8ef"
+LAND = "#f6f3ec"
+INK = "#1d2b36"
+GREY = "#4d5b66"
+LATIN_FONTS = ["DejaVu Sans"]
+_GEOD = Geod(ellps="WGS84")
+
+
+def parse_size(text: str) -> tuple[float, float]:
+    """Figure size in inches from a preset name or ``WxH`` with ``mm`` (default) or ``in``."""
+    if text in SIZES:
+        w, h = SIZES[text]
+        return w / MM_PER_INCH, h / MM_PER_INCH
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*", text)
+    if not match:
+        raise UsageError(
+            f"--size {text}: use a preset ({', '.join(SIZES)}) or WxH in mm or in, e.g. 180x120mm"
+        )
+    w, h, unit = float(match[1]), float(match[2]), match[3] or "mm"
+    factor = 1.0 if unit == "in" else 1 / MM_PER_INCH
+    w_in, h_in = w * factor, h * factor
+    if not (1 <= w_in <= 60 and 1 <= h_in <= 60):
+        raise UsageError(f"--size {text}: each side must be between 1 and 60 inches")
+    return w_in, h_in
+
+
+def resolve_view(geodata: Geodata, view: str) -> tuple[float, float, float, float]:
+    """Bounding box (west, south, east, north) of a named view, a layer or a 'W,S,E,N' box."""
+    views = geodata.settings.views
+    if view in views:
+        return views[view]
+    if view == "corridor":
+        return _bounds(
+            f.geometry
+            for la in geodata.layers
+            if la.spec.role is Role.CORRIDOR
+            for f in la.features
+        )
+    layers = {la.stem: la for la in geodata.layers}
+    if view in layers:
+        return _bounds(f.geometry for f in layers[view].features)
+    parts = view.split(",")
+    if len(parts) == 4:
+        try:
+            west, south, east, north = (float(p) for p in parts)
+        except ValueError:
+            pass
+        else:
+            if -180 <= west < east <= 180 and -90 <= south < north <= 90:
+                return west, south, east, north
+            raise UsageError(f"--view {view}: need west < east and south < north, in degrees")
+    names = ", ".join(["corridor", *sorted(views), "a layer name", "or W,S,E,N"])
+    raise UsageError(f"--view {view}: unknown view (choose {names})")
+
+
+def _bounds(geoms: Iterable[Any]) -> tuple[float, float, float, float]:
+    found = [g for g in geoms if g is not None and not g.is_empty]
+    if not found:
+        return (60.5, 23.5, 77.5, 37.5)
+    x0, y0, x1, y1 = shapely.total_bounds(np.array(found, dtype=object))
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+
+def draw(geodata: Geodata, options: FigureOptions) -> Any:
+    """The matplotlib Figure of the geodata, framed and sized as the options say."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fonts = _fonts(options.lang)
+    width_in, height_in = parse_size(options.size)
+    west, south, east, north = resolve_view(geodata, options.view)
+    scale = min(1.0, max(0.55, math.sqrt(width_in * height_in) / math.sqrt(11.69 * 8.27)))
+    styles = resolve_styles(geodata.layers)
+
+    with matplotlib.rc_context(_rc(fonts, scale)):
+        fig = Figure(figsize=(width_in, height_in), dpi=options.dpi)
+        FigureCanvasAgg(fig)  # a canvas of our own: no pyplot, no global state
+        landscape = width_in / height_in > 1.15
+        visible = [la for la in geodata.layers if la.spec.visible]
+        entries = _legend_entries(visible, styles, scale, shapely.box(west, south, east, north))
+        legend_w = 0.25 if landscape else 0.0
+        # portrait: the legend sits under the map in two columns; reserve its height
+        line_in = 7.5 * scale * 1.75 / 72
+        legend_h = 0.0 if landscape else (math.ceil(len(entries) / 2) + 2) * line_in
+        top = 1 - (0.62 * scale + 0.15) / height_in  # room for the title block
+        bottom = (0.42 * scale + 0.08 + legend_h) / height_in
+        ax = fig.add_axes((0.02, bottom, 0.96 - legend_w, top - bottom))
+        ax.set_facecolor(SEA)
+        for side in ax.spines.values():
+            side.set_color(GREY)
+            side.set_linewidth(0.6)
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+        _frame(ax, fig, west, south, east, north)
+
+        _land(ax, geodata)
+        drawn: list[Layer] = []
+        for z, layer in enumerate(geodata.layers, start=2):
+            if not layer.spec.visible:
+                continue
+            _draw_layer(ax, layer, styles[layer.stem], z, scale)
+            drawn.append(layer)
+
+        furniture = [_scale_bar(ax, scale), _north_arrow(ax, scale)]
+        fig.canvas.draw()  # lays out the text that label placement measures
+        renderer = fig.canvas.get_renderer()
+        _labels(
+            ax,
+            drawn,
+            options.lang,
+            scale,
+            renderer,
+            [a.get_window_extent(renderer) for group in furniture for a in group],
+        )
+        _place_legend(fig, ax, entries, landscape, scale, bottom)
+        _title_block(fig, geodata, options, scale)
+        _footer(fig, geodata, drawn, scale)
+    return fig
+
+
+def _frame(ax: Any, fig: Any, west: float, south: float, east: float, north: float) -> None:
+    """Set limits that contain the view and fill the axes at the mid-latitude's aspect."""
+    grow_x, grow_y = (
+        max(0.0, MIN_SPAN - (east - west)) / 2,
+        max(0.0, MIN_SPAN - (north - south)) / 2,
+    )
+    west, east, south, north = west - grow_x, east + grow_x, south - grow_y, north + grow_y
+    dx, dy = (east - west) * VIEW_MARGIN, (north - south) * VIEW_MARGIN
+    west, east, south, north = west - dx, east + dx, south - dy, north + dy
+    aspect = 1 / math.cos(math.radians((south + north) / 2))  # y degree / x degree on paper
+    box = ax.get_position()
+    box_ratio = (box.width * fig.get_figwidth()) / (box.height * fig.get_figheight())
+    span_x, span_y = east - west, (north - south) * aspect
+    if span_x / span_y < box_ratio:  # too narrow: widen
+        grow = (span_y * box_ratio - span_x) / 2
+        west, east = west - grow, east + grow
+    else:  # too flat: heighten
+        grow = (span_x / box_ratio - span_y) / 2 / aspect
+        south, north = south - grow, north + grow
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+
+
+def _rc(fonts: list[str], scale: float) -> dict[str, Any]:
+    return {
+        "font.family": fonts,
+        "font.size": 9 * scale,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "cpec-map",
+        "pdf.fonttype": 42,
+        "hatch.linewidth": 0.6,
+        "lines.solid_capstyle": "round",
+        "lines.dash_capstyle": "round",
+        "axes.unicode_minus": False,
+    }
+
+
+def _fonts(lang: str) -> list[str]:
+    """Font family list for a language, registering the packaged Noto fonts it needs."""
+    from matplotlib import font_manager
+
+    if lang == "en":
+        return LATIN_FONTS
+    if lang == "ur":
+        import fontpkg_noto_sans_arabic as pkg
+
+        font_manager.fontManager.addfont(str(next(pkg.ROOT.joinpath("files").glob("*.ttf"))))
+        return [*LATIN_FONTS, pkg.FAMILY]
+    if lang == "zh":
+        import noto_cjk_sans_otc as pkg
+
+        font_manager.fontManager.addfont(str(pkg.FONT_PATH))
+        return [*LATIN_FONTS, "Noto Sans CJK SC"]
+    raise UsageError(f"--lang {lang}: choose en, ur or zh")
+
+
+def _dash(pattern: tuple[float, ...] | None) -> Any:
+    return "solid" if not pattern else (0, pattern)
+
+
+def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) -> None:
+    from matplotlib.patches import Ellipse, PathPatch
+    from matplotlib.path import Path as MplPath
+
+    context = layer.spec.role is Role.CONTEXT
+    width = style.weight * 0.75 * scale
+    for feature in layer.features:
+        geom, props = feature.geometry, feature.properties
+        if geom is None or geom.is_empty:
+            continue
+        status = props.get("status")
+        schematic = props.get("precision") == "schematic"
+        alpha = style.opacity * (SCHEMATIC_OPACITY if schematic else 1.0)
+        pattern = STATUS_DASH.get(Status(status)) if status in Status._value2member_map_ else None
+        btype = props.get("boundary_type")
+        if btype in BOUNDARY_DASH:
+            pattern = BOUNDARY_DASH[btype]
+        elif props.get("disputed") is True and pattern is None:
+            pattern = BOUNDARY_DASH["disputed"]
+        for part in _parts(geom):
+            kind = part.geom_type
+            if kind == "Polygon":
+                path = MplPath.make_compound_path(
+                    *(
+                        MplPath(np.asarray(r.coords)[:, :2], closed=True)
+                        for r in (part.exterior, *part.interiors)
+                    )
+                )
+                disputed = props.get("disputed") is True
+                fill = style.fill_opacity
+                if status == "planned":
+                    fill /= 2
+                elif status == "proposed":
+                    fill = 0
+                ax.add_patch(
+                    PathPatch(
+                        path,
+                        facecolor=_rgba(style.fill_color, fill) if fill else "none",
+                        edgecolor=style.color,
+                        linewidth=width,
+                        linestyle=_dash(pattern),
+                        hatch="////" if disputed else None,
+                        hatchcolor=_rgba(style.color, 0.5) if disputed else None,
+                        zorder=z,
+                    )
+                )
+            elif kind == "LineString":
+                xy = np.asarray(part.coords)
+                ax.plot(
+                    xy[:, 0],
+                    xy[:, 1],
+                    color=style.color,
+                    linewidth=width,
+                    alpha=alpha,
+                    linestyle=_dash(pattern),
+                    zorder=z + (0 if context else 100),
+                )
+            elif kind == "Point":
+                if props.get("precision") == "approximate":
+                    radius = props.get("uncertainty_m")
+                    radius = radius if isinstance(radius, (int, float)) else DEFAULT_UNCERTAINTY_M
+                    dlat = radius / 111_320
+                    dlon = dlat / math.cos(math.radians(part.y))
+                    ax.add_patch(
+                        Ellipse(
+                            (part.x, part.y),
+                            2 * dlon,
+                            2 * dlat,
+                            facecolor=_rgba(style.color, 0.08),
+                            edgecolor=style.color,
+                            linewidth=0.6 * scale,
+                            linestyle=(0, (3, 3)),
+                            zorder=z + 150,
+                        )
+                    )
+                hollow = status in ("planned", "proposed")
+                ax.plot(
+                    [part.x],
+                    [part.y],
+                    marker="o",
+                    linestyle="none",
+                    markersize=style.radius * 1.5 * scale,
+                    markerfacecolor="#ffffff" if hollow else style.fill_color,
+                    markeredgecolor=style.color,
+                    markeredgewidth=1.2 * scale,
+                    alpha=alpha,
+                    zorder=z + 200,
+                )
+
+
+def _land(ax: Any, geodata: Geodata) -> None:
+    """Land under everything, from the layers that feed the offline outline basemap."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    from .style import is_basemap_layer
+
+    for layer in geodata.layers:
+        if not is_basemap_layer(layer):
+            continue
+        for feature in layer.features:
+            for part in _parts(feature.geometry) if feature.geometry is not None else ():
+                if part.geom_type == "Polygon":
+                    path = MplPath.make_compound_path(
+                        *(
+                            MplPath(np.asarray(r.coords)[:, :2], closed=True)
+                            for r in (part.exterior, *part.interiors)
+                        )
+                    )
+                    ax.add_patch(PathPatch(path, facecolor=LAND, edgecolor="none", zorder=1))
+
+
+def _parts(geom: Any) -> Iterable[Any]:
+    if hasattr(geom, "geoms"):
+        for g in geom.geoms:
+            yield from _parts(g)
+    else:
+        yield geom
+
+
+def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(color, alpha)
+
+
+def _label_text(props: Any, lang: str) -> str | None:
+    """A short label: ``label`` if given, else the name without a trailing "(...)"."""
+    keys = ("label", "name") if lang == "en" else (f"name_{lang}", "label", "name")
+    for key in keys:
+        value = props.get(key)
+        if isinstance(value, str) and value.strip():
+            short = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", value.strip())
+            return short or value.strip()
+    return None
+
+
+def _labels(
+    ax: Any, layers: Sequence[Layer], lang: str, scale: float, renderer: Any, obstacles: list[Any]
+) -> None:
+    """Greedy label placement: corridor sites first, then labelled layers; none overlap
+    each other, the scale bar or the north arrow, and none leave the map."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Any] = list(obstacles)
+    candidates = []
+    for layer in layers:
+        corridor = layer.spec.role is Role.CORRIDOR
+        if not (layer.spec.labels or corridor) or "point" not in layer.geometry_kinds:
+            continue
+        if corridor and layer.stem.endswith("stations"):
+            continue  # stations are many; the legend and the line tell their story
+        for f in layer.features:
+            g = f.geometry
+            if g is None or g.geom_type != "Point" or not (x0 <= g.x <= x1 and y0 <= g.y <= y1):
+                continue
+            text = _label_text(f.properties, lang)
+            if text:
+                pop = f.properties.get("population")
+                rank = (0 if corridor else 1, -(pop if isinstance(pop, (int, float)) else 0))
+                candidates.append((rank, text, g.x, g.y, corridor))
+    candidates.sort(key=lambda c: c[0])
+    pad = 4 * scale
+    offsets = [
+        (pad, 0, "left", "center"),
+        (-pad, 0, "right", "center"),
+        (0, pad, "center", "bottom"),
+        (0, -pad, "center", "top"),
+    ]
+    for _rank, text, x, y, corridor in candidates:
+        for ox, oy, ha, va in offsets:
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=(ox, oy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=(7.5 if corridor else 7) * scale,
+                color=INK,
+                # the packaged Urdu and CJK fonts have no bold face
+                fontweight="bold" if corridor and lang == "en" else "normal",
+                zorder=500,
+                bbox=_halo(scale),
+            )
+            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(b) for b in placed):
+                placed.append(box)
+                break
+            label.remove()
+
+
+def _halo(scale: float) -> dict[str, Any]:
+    """A soft white box behind text. (A stroke path effect would look finer but turns the
+    text into outlines in SVG and PDF, and a report's text must stay text.)"""
+    return {
+        "boxstyle": f"round,pad={0.12 * scale:.3f}",
+        "facecolor": "white",
+        "edgecolor": "none",
+        "alpha": 0.72,
+    }
+
+
+def _nice(value: float) -> float:
+    exp = 10 ** math.floor(math.log10(value))
+    return max(m * exp for m in (1, 2, 5, 10) if m * exp <= value)
+
+
+def _scale_bar(ax: Any, scale: float) -> list[Any]:
+    from matplotlib.patches import Rectangle
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    lat = (y0 + y1) / 2
+    width_km = _GEOD.inv(x0, lat, x1, lat)[2] / 1000
+    km = _nice(width_km / 5)
+    deg = km / (_GEOD.inv(0, lat, 1, lat)[2] / 1000)
+    left, base = x1 - (x1 - x0) * 0.04 - deg, y0 + (y1 - y0) * 0.035
+    h = (y1 - y0) * 0.008
+    artists = []
+    for i in range(2):
+        artists.append(
+            ax.add_patch(
+                Rectangle(
+                    (left + i * deg / 2, base),
+                    deg / 2,
+                    h,
+                    facecolor=INK if i == 0 else "white",
+                    edgecolor=INK,
+                    linewidth=0.6 * scale,
+                    zorder=600,
+                )
+            )
+        )
+    for x, text in ((left, "0"), (left + deg, f"{km:g} km")):
+        artists.append(
+            ax.text(
+                x,
+                base + h * 1.8,
+                text,
+                ha="center",
+                va="bottom",
+                fontsize=7 * scale,
+                color=INK,
+                zorder=600,
+                bbox=_halo(scale),
+            )
+        )
+    return artists
+
+
+def _north_arrow(ax: Any, scale: float) -> list[Any]:
+    return [
+        ax.annotate(
+            "N",
+            xy=(0.035, 0.955),
+            xytext=(0.035, 0.875),
+            xycoords="axes fraction",
+            ha="center",
+            va="center",
+            fontsize=10 * scale,
+            fontweight="bold",
+            color=INK,
+            zorder=600,
+            arrowprops={"arrowstyle": "-|>", "color": INK, "linewidth": 1.2 * scale},
+            bbox=_halo(scale),
+        )
+    ]
+
+
+def _legend_entries(
+    layers: Sequence[Layer], styles: dict[str, LayerStyle], scale: float, view: Any
+) -> list[tuple[Any, str]]:
+    """Legend rows for what the view shows: corridor layers, then the keys in use."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    shown = [
+        (la, [f for f in la.features if f.geometry is not None and f.geometry.intersects(view)])
+        for la in layers
+    ]
+    props = [f.properties for _, feats in shown for f in feats]
+    entries: list[tuple[Any, str]] = []
+    for layer, feats in shown:
+        if layer.spec.role is not Role.CORRIDOR or not feats:
+            continue
+        s = styles[layer.stem]
+        kinds = layer.geometry_kinds
+        if kinds == ("point",):
+            h: Any = Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=s.radius * 1.4 * scale,
+                markerfacecolor=s.fill_color,
+                markeredgecolor=s.color,
+            )
+        elif "line" in kinds:
+            h = Line2D(
+                [],
+                [],
+                color=s.color,
+                linewidth=min(s.weight, 4) * 0.75 * scale,
+                marker="o" if "point" in kinds else None,
+                markersize=4 * scale,
+                markerfacecolor=s.fill_color,
+            )
+        else:
+            h = Patch(facecolor=s.fill_color, edgecolor=s.color, alpha=0.6)
+        entries.append((h, layer.spec.title))
+    statuses = {p.get("status") for p in props}
+    rows = [r for r in status_key() if r["value"] in statuses]
+    if rows:
+        entries.append((Line2D([], [], linestyle="none"), "Status"))
+        for r in rows:
+            dash = tuple(r["dash"]) if r["dash"] else None
+            entries.append(
+                (
+                    Line2D([], [], color=INK, linewidth=1.6 * scale, linestyle=_dash(dash)),
+                    r["label"],
+                )
+            )
+    precisions = {p.get("precision") for p in props}
+    extra = [r for r in precision_key() if r["value"] in precisions and r["value"] != "exact"]
+    disputed = any(p.get("disputed") is True for p in props)
+    loc = any(p.get("boundary_type") == "line_of_control" for p in props)
+    if extra or disputed or loc:
+        entries.append((Line2D([], [], linestyle="none"), "Location and boundaries"))
+    for r in extra:
+        if r["value"] == "approximate":
+            h = Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=9 * scale,
+                markerfacecolor=_rgba(INK, 0.08),
+                markeredgecolor=INK,
+                markeredgewidth=0.6,
+            )
+        else:
+            h = Line2D([], [], color=INK, alpha=SCHEMATIC_OPACITY, linewidth=1.6 * scale)
+        entries.append((h, r["label"]))
+    if disputed:
+        entries.append(
+            (Patch(facecolor="none", edgecolor=GREY, hatch="////", linestyle="--"), "Disputed area")
+        )
+    if loc:
+        entries.append(
+            (
+                Line2D(
+                    [],
+                    [],
+                    color=GREY,
+                    linewidth=1.0 * scale,
+                    linestyle=_dash(BOUNDARY_DASH["line_of_control"]),
+                ),
+                "Line of Control",
+            )
+        )
+    return entries
+
+
+def _place_legend(
+    fig: Any, ax: Any, entries: list[tuple[Any, str]], landscape: bool, scale: float, bottom: float
+) -> None:
+    if not entries:
+        return
+    box = ax.get_position()
+    if landscape:
+        anchor, ncol = (box.x1 + 0.012, box.y1), 1
+    else:
+        anchor, ncol = (0.02, bottom - 0.008), 2
+    legend = fig.legend(
+        [h for h, _ in entries],
+        [t for _, t in entries],
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        ncol=ncol,
+        frameon=False,
+        fontsize=7.5 * scale,
+        handlelength=2.6,
+        borderaxespad=0,
+        title="Legend",
+        title_fontproperties={"weight": "bold", "size": 9 * scale},
+        alignment="left",
+    )
+    for text in legend.get_texts():
+        if text.get_text() in _HEADINGS:
+            text.set_fontweight("bold")
+
+
+_HEADINGS = ("Status", "Location and boundaries")
+
+
+def _title_block(fig: Any, geodata: Geodata, options: FigureOptions, scale: float) -> None:
+    title = options.title or geodata.settings.title
+    fig.text(
+        0.02,
+        1 - 0.12 / fig.get_figheight(),
+        title,
+        ha="left",
+        va="top",
+        fontsize=14 * scale,
+        fontweight="bold",
+        color=INK,
+    )
+    date = options.data_date or geodata.settings.data_date
+    if date:
+        fig.text(
+            0.02,
+            1 - (0.16 + 0.26 * scale) / fig.get_figheight(),
+            f"Built from geodata of {date}",
+            ha="left",
+            va="top",
+            fontsize=8 * scale,
+            color=GREY,
+        )
+
+
+def _footer(fig: Any, geodata: Geodata, layers: Sequence[Layer], scale: float) -> None:
+    credit = geodata.credits(list(layers))
+    lines = []
+    if credit:
+        lines.append(
+            "Data: " + "; ".join(credit) + ". Sources of every feature: see the "
+            "interactive map's popups and geodata/SOURCES.md."
+        )
+    if geodata.settings.note:
+        lines.append(geodata.settings.note)
+    import textwrap
+
+    width = int(fig.get_figwidth() * 16 / scale)
+    wrapped = "\n".join(textwrap.fill(line, width) for line in lines)
+    fig.text(
+        0.02,
+        0.06 / fig.get_figheight(),
+        wrapped,
+        ha="left",
+        va="bottom",
+        fontsize=6.5 * scale,
+        color=GREY,
+        linespacing=1.3,
+    )
+
+
+# --- saving -------------------------------------------------------------------------------
+
+#: Metadata that would otherwise carry the date or the library version into the file.
+_METADATA = {
+    "png": {"Software": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+    "svg": {"Date": None, "Creator": None},
+}
+
+
+def render_figures(
+    geodata: Geodata, options: FigureOptions, formats: Iterable[str]
+) -> dict[str, bytes]:
+    """The figure in each format (png, svg, pdf), drawn once; equal input gives equal bytes."""
+    import matplotlib
+
+    fig = draw(geodata, options)
+    out = {}
+    with matplotlib.rc_context(_rc(_fonts(options.lang), 1.0)):
+        for fmt in sorted(set(formats)):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=options.dpi, metadata=_METADATA[fmt])
+            out[fmt] = buffer.getvalue()
+    return out
+
+
+def describe(geodata: Geodata, options: FigureOptions) -> str:
+    """Caption, alt text and sources of a figure, from the data, ready to paste."""
+    west, south, east, north = resolve_view(geodata, options.view)
+    frame = shapely.box(west, south, east, north)
+    title = options.title or geodata.settings.title
+    date = options.data_date or geodata.settings.data_date
+    where = "the whole corridor" if options.view == "corridor" else f"the {options.view} area"
+    caption = f"{title}: {where}" + (f", from geodata of {date}." if date else ".")
+    parts, context, sources = [], [], {}
+    for layer in geodata.layers:
+        shown = [
+            f
+            for f in layer.features
+            if layer.spec.visible and f.geometry is not None and f.geometry.intersects(frame)
+        ]
+        if not shown:
+            continue
+        if layer.spec.role is Role.CONTEXT:
+            context.append(layer.spec.title)
+        else:
+            counts: dict[str, int] = {}
+            for f in shown:
+                status = str(f.properties.get("status", "unknown")).replace("_", " ")
+                counts[status] = counts.get(status, 0) + 1
+            detail = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            noun = "feature" if len(shown) == 1 else "features"
+            parts.append(f"{layer.spec.title}: {len(shown)} {noun} ({detail})")
+        for f in shown:
+            for src in f.properties.get("sources") or []:
+                if isinstance(src, dict) and src.get("title"):
+                    where_ = src.get("url") or src.get("publication") or ""
+                    when = src.get("date") or (
+                        f"accessed {src['accessed']}" if src.get("accessed") else ""
+                    )
+                    sources[(str(src["title"]), str(where_))] = str(when)
+    alt = (
+        f"Map of {where} ({west:.1f}–{east:.1f}° E, {south:.1f}–{north:.1f}° N) showing "
+        + "; ".join(parts)
+        + ". Drawn over "
+        + ", ".join(context)
+        + ". "
+        "Line dashes show status (solid operational, dashed planned, dotted proposed); "
+        "circles around sites show location uncertainty; faded lines are schematic; "
+        "disputed areas are hatched."
+    )
+    lines = ["Caption:", caption, "", "Alt text:", alt, ""]
+    if geodata.settings.note:
+        lines += ["Note:", geodata.settings.note, ""]
+    lines.append(f"Sources ({len(sources)}):")
+    for (stitle, swhere), when in sorted(sources.items()):
+        lines.append(
+            f"- {stitle}" + (f", {swhere}" if swhere else "") + (f" ({when})" if when else "")
+        )
+    return "\n".join(lines) + "\n"

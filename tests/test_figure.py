@@ -1,0 +1,144 @@
+"""Static figures: sizes, formats, determinism, captions from the data, scripts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import GEODATA, GeodataFolder, collection, feature
+
+from cpec_map.cli import main
+from cpec_map.errors import UsageError
+from cpec_map.figure import SIZES, describe, parse_size, render_figures, resolve_view
+from cpec_map.load import load_dir
+from cpec_map.model import FigureOptions
+
+SHIPPED, _ = load_dir(GEODATA)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def small(geodata: GeodataFolder):
+    geodata.layer("sites", collection(
+        feature("Gwadar Port", {"type": "Point", "coordinates": [62.33, 25.11]}, status="operational",
+                name_ur="گوادر بندرگاہ", name_zh="瓜达尔港"),
+        feature("Dhabeji SEZ", {"type": "Point", "coordinates": [67.50, 24.81]}, precision="approximate",
+                uncertainty_m=5000, name_ur="دھابیجی", name_zh="达贝吉"),
+    ))
+    geodata.layer("route", collection(feature(
+        "ML-1", {"type": "LineString", "coordinates": [[67.0, 24.85], [68.37, 25.38], [71.5, 34.0]]},
+        precision="schematic")))
+    geodata.manifest('[views]\nsouth = [62.0, 24.5, 68.5, 25.6]\n')
+    data, _ = load_dir(geodata.path)
+    return data
+
+
+@pytest.mark.parametrize("preset", sorted(SIZES))
+def test_presets_give_their_size_in_every_format(small, preset: str) -> None:
+    out = render_figures(small, FigureOptions(size=preset, dpi=100), ["png", "svg", "pdf"])
+    w_mm, h_mm = SIZES[preset]
+    w_pt, h_pt = w_mm / 25.4 * 72, h_mm / 25.4 * 72
+    # PNG: pixels = inches * dpi
+    width, height = _png_size(out["png"])
+    assert width == pytest.approx(w_mm / 25.4 * 100, abs=1)  # matplotlib truncates
+    assert height == pytest.approx(h_mm / 25.4 * 100, abs=1)
+    # SVG: parses, size in points, text stays text
+    root = ET.fromstring(out["svg"])
+    assert float(root.get("width").removesuffix("pt")) == pytest.approx(w_pt, abs=0.5)
+    assert float(root.get("height").removesuffix("pt")) == pytest.approx(h_pt, abs=0.5)
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert any("Gwadar Port" in t for t in texts) and any("Legend" in t for t in texts)
+    # PDF: one page of the right media box
+    pdf = out["pdf"]
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    box = [float(v) for v in re.search(rb"/MediaBox\s*\[([^\]]+)\]", pdf).group(1).split()]
+    assert box[2] == pytest.approx(w_pt, abs=0.5) and box[3] == pytest.approx(h_pt, abs=0.5)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_repeat_renders_are_byte_identical(small) -> None:
+    options = FigureOptions(size="column", dpi=120)
+    first = render_figures(small, options, ["png", "svg", "pdf"])
+    second = render_figures(small, options, ["png", "svg", "pdf"])
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("text", "inches"),
+    [("180x120mm", (180 / 25.4, 120 / 25.4)), ("7x5in", (7, 5)), ("200x100", (200 / 25.4, 100 / 25.4))],
+)
+def test_custom_sizes(text: str, inches) -> None:
+    assert parse_size(text) == pytest.approx(inches)
+
+
+@pytest.mark.parametrize("bad", ["huge", "0x5in", "100x", "99999x10mm"])
+def test_bad_sizes_are_usage_errors(bad: str) -> None:
+    with pytest.raises(UsageError, match="--size"):
+        parse_size(bad)
+
+
+def test_views_named_layer_and_bbox(small) -> None:
+    assert resolve_view(small, "south") == (62.0, 24.5, 68.5, 25.6)
+    assert resolve_view(small, "route") == (67.0, 24.85, 71.5, 34.0)
+    assert resolve_view(small, "60,20,70,30") == (60, 20, 70, 30)
+    with pytest.raises(UsageError, match="unknown view"):
+        resolve_view(small, "atlantis")
+    with pytest.raises(UsageError, match="west < east"):
+        resolve_view(small, "70,20,60,30")
+
+
+def test_shipped_manifest_names_the_report_views() -> None:
+    for view in ("gwadar", "karachi", "islamabad", "khunjerab", "ml1"):
+        west, south, east, north = resolve_view(SHIPPED, view)
+        assert 60 < west < east < 80 and 23 < south < north < 38, view
+
+
+def test_alt_text_names_layers_and_counts_from_the_data(small) -> None:
+    text = describe(small, FigureOptions())
+    alt = text.split("Alt text:\n", 1)[1].split("\n", 1)[0]
+    assert "Sites: 2 features (1 operational, 1 planned)" in alt
+    assert "Route: 1 feature (1 planned)" in alt
+    assert "Sources (1):" in text and "Test source, https://example.org/source (2026-05-01)" in text
+
+
+def test_urdu_and_chinese_labels_are_kept_in_logical_order(small) -> None:
+    for lang, name in (("ur", "گوادر بندرگاہ"), ("zh", "瓜达尔港")):
+        svg = render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"])["svg"].decode()
+        assert name in svg, lang            # the text layer holds the name as written...
+        assert name[::-1] not in svg, lang  # ...not reversed (a reshaper on top would do that)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+def test_urdu_label_in_the_pdf_text_layer_is_shaped_text_not_reversed(small, tmp_path: Path) -> None:
+    pdf = tmp_path / "ur.pdf"
+    pdf.write_bytes(render_figures(small, FigureOptions(lang="ur", dpi=72), ["pdf"])["pdf"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Legend" in text
+    letters = re.sub(r"\s", "", text)
+    assert "گوادر" in letters or "گوادر"[::-1] not in letters
+
+
+def test_cli_writes_all_formats_with_sidecars_and_embed(tmp_path: Path, capsys) -> None:
+    outs = [tmp_path / f"cpec_map.{ext}" for ext in ("html", "png", "svg", "pdf")]
+    args = ["--geodata", str(GEODATA), "--size", "column", "--dpi", "100"]
+    for out in outs:
+        args += ["--out", str(out)]
+    assert main(args) == 0
+    for out in outs[1:]:
+        assert out.stat().st_size > 10_000
+        sidecar = Path(str(out) + ".txt").read_text(encoding="utf-8")
+        assert sidecar.startswith("Caption:") and "ML-1 railway" in sidecar
+    embed = (tmp_path / "cpec_map.embed.html").read_text(encoding="utf-8")
+    assert 'src="cpec_map.html#embed"' in embed and 'title="Interactive map: ' in embed
+    assert '<a href="cpec_map.html">Open the interactive map</a>' in embed
+    assert '<img src="cpec_map.png" alt="Map of the whole corridor' in embed
+    assert main(args + ["--view", "nowhere"]) == 2
+    assert "--view nowhere: unknown view" in capsys.readouterr().err

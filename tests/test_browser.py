@@ -232,3 +232,46 @@ def test_small_screen_collapses_the_panel(browser, small_map: Path) -> None:
     m.page.locator(".cpec-panel-toggle").click()
     assert m.page.locator(".cpec-panel-body").is_visible()
     m.page.close()
+
+
+def test_print_gives_one_page_with_title_legend_and_sources(browser, small_map: Path, tmp_path: Path) -> None:
+    import re
+
+    m = _open(browser, small_map)
+    m.page.emulate_media(media="print")
+    assert m.page.locator(".cpec-legend").is_visible()
+    assert m.page.locator(".cpec-title").is_visible()
+    assert m.page.locator(".leaflet-control-attribution").is_visible()
+    assert m.page.locator(".cpec-panel").is_hidden() and m.page.locator(".leaflet-control-zoom").is_hidden()
+    pdf = m.page.pdf(prefer_css_page_size=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    box = [float(v) for v in re.search(rb"/MediaBox\s*\[([^\]]+)\]", pdf).group(1).split()]
+    assert box[2] > box[3]  # A4 landscape
+    assert m.errors == []
+    m.page.close()
+
+
+def test_embed_mode_needs_a_modifier_to_zoom_and_folds_the_chrome(browser, small_map: Path) -> None:
+    page = browser.new_page(viewport={"width": 640, "height": 480})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(small_map.as_uri() + "#embed")
+    page.wait_for_selector("[data-cpec-ready]")
+    assert page.evaluate("() => cpecMap.map.gestureHandling.enabled()")
+    assert page.locator(".cpec-panel-body").is_hidden() and page.locator(".cpec-title").is_hidden()
+    zoom = page.evaluate("() => cpecMap.map.getZoom()")
+    page.mouse.move(320, 240)
+    page.mouse.wheel(0, -400)  # a page scroll over the map...
+    page.wait_for_timeout(400)
+    assert page.evaluate("() => cpecMap.map.getZoom()") == zoom  # ...does not zoom it
+    assert "ctrl" in (page.locator(".cpec-map").get_attribute("data-gesture-handling-scroll-content") or "").lower()
+    page.close()
+
+
+def test_standalone_map_zooms_with_the_wheel(browser, small_map: Path) -> None:
+    m = _open(browser, small_map)
+    assert not m.eval("() => cpecMap.map.gestureHandling.enabled()")
+    zoom = m.eval("() => cpecMap.map.getZoom()")
+    m.page.mouse.move(400, 400)
+    m.page.mouse.wheel(0, -400)
+    m.page.wait_for_function(f"() => cpecMap.map.getZoom() > {zoom}")
+    m.page.close()

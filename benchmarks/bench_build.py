@@ -22,6 +22,7 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 
 import cpec_map
 from cpec_map.load import load_dir
@@ -99,10 +100,18 @@ def _frames(geodata: Path) -> list[tuple[str, gpd.GeoDataFrame]]:
         gdf = gpd.read_file(path)
         # folium cannot serialise list/dict columns; give it text, as a user would
         for col in gdf.columns:
-            if col != "geometry" and gdf[col].map(lambda v: isinstance(v, (list, dict))).any():
-                gdf[col] = gdf[col].map(json.dumps)
+            if col == "geometry":
+                continue
+            if str(gdf[col].dtype).startswith("datetime"):
+                gdf[col] = gdf[col].astype(str)  # folium cannot serialise timestamps either
+            elif gdf[col].map(lambda v: isinstance(v, (list, dict, np.ndarray))).any():
+                gdf[col] = gdf[col].map(lambda v: json.dumps(v, default=_plain))
         frames.append((path.stem, gdf))
     return frames
+
+
+def _plain(value: object) -> object:
+    return value.tolist() if isinstance(value, np.ndarray) else str(value)
 
 
 def run_folium(geodata: Path, out: Path) -> None:

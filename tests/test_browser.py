@@ -234,7 +234,7 @@ def test_small_screen_collapses_the_panel(browser, small_map: Path) -> None:
     m.page.close()
 
 
-def test_print_gives_one_page_with_title_legend_and_sources(browser, small_map: Path, tmp_path: Path) -> None:
+def test_print_gives_one_page_with_title_legend_and_sources(browser, small_map: Path) -> None:
     import re
 
     m = _open(browser, small_map)

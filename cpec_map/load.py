@@ -86,8 +86,14 @@ def load_dir(
         )
 
     layers = []
+    seen: dict[str, str] = {}
     for path in paths:
         display = os.path.join(shown, path.name)
+        if path.stem in seen:
+            # ERR: the stem names the layer in the manifest, the page and permalinks.
+            problems.append(Problem(display, f"same layer name as {seen[path.stem]}; rename one"))
+            continue
+        seen[path.stem] = path.name
         spec = specs.get(path.stem) or default_spec(path.stem)
         features = _read_layer(path, display, problems, max_file_mb, progress)
         if features is not None:

@@ -157,3 +157,18 @@ def test_bom_and_3d_coordinates_are_accepted(geodata: GeodataFolder) -> None:
     doc = collection(feature("Site", {"type": "LineString", "coordinates": [[67, 24, 10], [68, 25, 12.5]]}))
     geodata.layer("layer", b"\xef\xbb\xbf" + json.dumps(doc).encode())
     assert main(["--geodata", str(geodata), "--check"]) == 0
+
+
+def test_two_files_with_the_same_layer_name_are_an_error(geodata: GeodataFolder, capsys) -> None:
+    geodata.layer("sites", collection(feature()))
+    (geodata.path / "sites.GeoJSON").write_text('{"type": "FeatureCollection", "features": []}')
+    assert main(["--geodata", str(geodata), "--check"]) == 1
+    assert "same layer name as" in capsys.readouterr().err
+
+
+def test_odd_file_names_and_folders_named_like_layers(geodata: GeodataFolder, tmp_path) -> None:
+    geodata.layer("dry port (Sost) – ٹیسٹ", collection(feature("Sost")))
+    (geodata.path / "folder.geojson").mkdir()
+    out = tmp_path / "m.html"
+    assert main(["--geodata", str(geodata), "--out", str(out), "--quiet"]) == 0
+    assert "Sost" in out.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from . import __version__
 from .errors import CpecMapError, Problem, UsageError, summary
 from .figure import SIZES
 from .load import DEFAULT_MAX_FILE_MB
-from .model import FigureOptions, MapOptions
+from .model import FigureOptions, MapOptions, is_iso_date
 from .pipeline import build, check
 from .render import basemap_choices
 
@@ -94,16 +94,21 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code instead of exiting (for tests and shims)."""
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 console must not crash a report
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     if not 0 <= args.precision <= 10:
         return _usage(f"--precision {args.precision}: choose 0..10 decimals")
-    if args.max_file_mb <= 0:
+    if not args.max_file_mb > 0:  # also refuses nan
         return _usage("--max-file-mb must be positive")
     if not 30 <= args.dpi <= 1200:
         return _usage(f"--dpi {args.dpi}: choose 30..1200")
+    if args.data_date is not None and not is_iso_date(args.data_date):
+        return _usage(f"--data-date {args.data_date}: use an ISO date such as 2026-11-29")
 
     def progress(message: str) -> None:
         if not args.quiet:

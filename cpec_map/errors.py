@@ -7,6 +7,7 @@ at the end with all of them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -44,7 +45,13 @@ class Problem:
             if self.name:
                 where += f" ({_quote(self.name)})"
         prefix = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{where}: {prefix}{self.reason}"
+        return _printable(f"{where}: {prefix}{self.reason}")
+
+
+def _printable(text: str) -> str:
+    """One line, no terminal control codes: data may hold escapes that would recolour
+    or retitle the user's terminal, or newlines that split a message."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _quote(text: str) -> str:

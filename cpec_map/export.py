@@ -29,40 +29,62 @@ def output_format(path: str | os.PathLike[str]) -> str:
 
 
 def prepare_target(path: str | os.PathLike[str]) -> Path:
-    """Create the output folder and check it is writable, before any work is done."""
-    target = Path(path)
+    """Check, before any work is done, that the output can be written; create nothing.
+
+    Returns the file to write: a symbolic link is followed, so the file it points to
+    is updated and the link kept.
+    """
+    target = Path(os.path.realpath(path))
     if target.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name such as {Path(path) / 'map.html'}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot create folder {target.parent}: {exc.strerror}") from exc
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise UsageError(f"{path}: folder {target.parent} is not writable")
+    ancestor = target.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"{path}: cannot create folder {target.parent}: {ancestor} is a file")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: folder {ancestor} is not writable")
     if target.exists() and not os.access(target, os.W_OK):
         raise UsageError(f"{path}: file is not writable")
     return target
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` all at once: temp file in the same folder, fsync, rename."""
-    target = prepare_target(path)
-    mode = _final_mode(target)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Write one file all at once; see :func:`write_all`."""
+    return write_all([(path, data)])[0]
+
+
+def write_all(files: list[tuple[str | os.PathLike[str], bytes]]) -> list[Path]:
+    """Write several files all or nothing: each goes to a temporary file beside its
+    target (fsynced), and only when every one is staged are they renamed into place.
+
+    A failure leaves every existing file as it was and no temporary file behind.
+    """
+    staged: list[tuple[str, Path, int]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        for path, data in files:
+            target = prepare_target(path)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(
+                    dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+                )
+                staged.append((tmp, target, _final_mode(target)))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as exc:
+                raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        for tmp, target, mode in staged:
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         raise
-    return target
+    return [target for _, target, _ in staged]
 
 
 def _final_mode(target: Path) -> int:

@@ -8,6 +8,7 @@ kept without geometry so later rules can still report on its properties.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import math
 import os
@@ -21,7 +22,7 @@ import numpy as np
 import shapely
 
 from .errors import Problem, Severity, UsageError
-from .model import Feature, Geodata, Layer, LayerSpec, MapSettings, Role
+from .model import Feature, Geodata, Layer, LayerSpec, MapSettings, Role, is_iso_date
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,7 +36,7 @@ DEFAULT_MAX_FILE_MB = 256
 #: Files above this size get a progress line: reading them takes noticeable time.
 PROGRESS_MIN_BYTES = 5_000_000
 
-_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _WGS84_NAMES = {
     "urn:ogc:def:crs:ogc:1.3:crs84",
     "urn:ogc:def:crs:ogc::crs84",
@@ -71,8 +72,19 @@ def load_dir(
 
     problems: list[Problem] = []
     settings, specs = _read_manifest(folder, shown, problems)
-    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".geojson" and p.is_file())
-    if not paths:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read the folder: {exc.strerror or exc}") from exc
+    paths = []
+    for p in entries:
+        if p.suffix.lower() != ".geojson" or p.name.startswith("."):
+            continue  # hidden files (editor backups, macOS "._" files) are not layers
+        if p.is_symlink() and not p.exists():
+            problems.append(Problem(os.path.join(shown, p.name), "broken symbolic link"))
+        elif p.is_file():
+            paths.append(p)
+    if not paths and not problems:
         raise UsageError(f"{shown}: no *.geojson files in this folder")
 
     stems = {p.stem for p in paths}
@@ -137,6 +149,9 @@ def _read_manifest(
         return MapSettings(), {}
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        problems.append(Problem(display, f"cannot read the file: {exc.strerror or exc}"))
+        return MapSettings(), {}
     except UnicodeDecodeError as exc:
         problems.append(Problem(display, f"not UTF-8 text (byte {exc.start})"))
         return MapSettings(), {}
@@ -211,7 +226,7 @@ def _read_manifest(
                 continue
             values[key] = value
         for key in ("color", "fill_color"):
-            if key in values and not _HEX_COLOR.match(values[key]):
+            if key in values and not _HEX_COLOR.fullmatch(values[key]):
                 bad(f"[layers.{stem}] {key} {values[key]!r} is not a hex colour like #1f77b4")
                 del values[key]
         if "attribution" in values:
@@ -232,13 +247,16 @@ def _read_manifest(
             if key in values and not low <= values[key] <= high:
                 bad(f"[layers.{stem}] {key} {values[key]} is outside {low}..{high}")
                 del values[key]
+        if "title" in values and not values["title"].strip():
+            bad(f"[layers.{stem}] title is empty")
+            del values["title"]
         values.setdefault("title", default_spec(stem).title)
         specs[stem] = LayerSpec(stem=stem, **values)
     return settings, specs
 
 
 def _is_iso_date(text: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text))
+    return is_iso_date(text)
 
 
 # --- one layer file ---------------------------------------------------------------------
@@ -252,6 +270,12 @@ def _read_layer(
     progress: Progress | None,
 ) -> tuple[Feature, ...] | None:
     """Parse one file; ``None`` when nothing usable could be read (problems say why)."""
+    try:
+        display.encode("utf-8")
+    except UnicodeEncodeError:
+        problems.append(Problem(display.encode("utf-8", "replace").decode("utf-8"),
+                                "file name is not valid UTF-8; rename the file"))
+        return None
     size = path.stat().st_size
     if size > max_file_mb * 1e6:
         problems.append(
@@ -264,7 +288,14 @@ def _read_layer(
         return None
     if progress is not None and size > PROGRESS_MIN_BYTES:
         progress(f"reading {display} ({size / 1e6:.0f} MB)")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(display, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    if not raw.strip():
+        problems.append(Problem(display, "file is empty"))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -273,8 +304,15 @@ def _read_layer(
             Problem(display, f"not UTF-8 text: byte {exc.start} (line {line}) cannot be decoded")
         )
         return None
+    if _SURROGATE_ESCAPE.search(text):
+        bad = _lone_surrogate(text)
+        if bad:
+            problems.append(Problem(display, f"invalid text: {bad}"))
+            return None
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(
+            text, parse_constant=_reject_constant, parse_float=_finite, parse_int=_integer
+        )
     except json.JSONDecodeError as exc:
         problems.append(
             Problem(display, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
@@ -310,11 +348,42 @@ def _read_layer(
         return None
 
     _check_crs(doc.get("crs"), display, problems)
-    return tuple(_read_feature(i, item, display, problems) for i, item in enumerate(items))
+    strict = bool(_BOOL_IN_ARRAY.search(text))
+    return tuple(
+        _read_feature(i, item, display, problems, strict) for i, item in enumerate(items)
+    )
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:30]} is out of range")
+    return value
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > 300:
+        raise ValueError(f"an integer of {len(text)} digits is out of range")
+    return int(text)
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """Name the first unpaired UTF-16 surrogate escape, which is not Unicode text."""
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        code = int(match.group()[2:], 16)
+        after = text[match.end():match.end() + 6]
+        before = text[max(0, match.start() - 6):match.start()]
+        paired = (code < 0xDC00 and re.fullmatch(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}", after)) or (
+            code >= 0xDC00 and re.fullmatch(r"\\u[dD][89abAB][0-9a-fA-F]{2}", before)
+        )
+        if not paired:
+            line = text.count("\n", 0, match.start()) + 1
+            return f"unpaired surrogate {match.group()} at line {line} (not valid Unicode)"
+    return None
 
 
 def _json_type(value: Any) -> str:
@@ -348,7 +417,9 @@ def _check_crs(crs: Any, display: str, problems: list[Problem]) -> None:
     )
 
 
-def _read_feature(index: int, item: Any, display: str, problems: list[Problem]) -> Feature:
+def _read_feature(
+    index: int, item: Any, display: str, problems: list[Problem], strict: bool
+) -> Feature:
     if not isinstance(item, dict):
         problems.append(Problem(display, f"is a JSON {_json_type(item)}, not a Feature", index))
         return Feature(index=index, properties={}, geometry=None, unreadable=True)
@@ -365,8 +436,11 @@ def _read_feature(index: int, item: Any, display: str, problems: list[Problem]) 
         return Feature(index=index, properties=props, geometry=None, id=fid, unreadable=True)
 
     fid = item.get("id")
-    if fid is not None and (not isinstance(fid, (str, int)) or isinstance(fid, bool)):
-        problems.append(Problem(display, "id must be a string or a number", index, name))
+    if fid is not None and (not isinstance(fid, (str, int, float)) or isinstance(fid, bool)):
+        problems.append(
+            Problem(display, f"id must be a string or a number, not {json.dumps(fid)[:40]}",
+                    index, name)
+        )
         fid = None
     if item.get("type") != "Feature":
         return bad(f"type is {item.get('type')!r}, expected 'Feature'")
@@ -375,7 +449,7 @@ def _read_feature(index: int, item: Any, display: str, problems: list[Problem]) 
     if item["geometry"] is None:
         return Feature(index=index, properties=props, geometry=None, id=fid)
     try:
-        geometry = parse_geometry(item["geometry"])
+        geometry = parse_geometry(item["geometry"], strict=strict)
     except GeometryError as exc:
         return bad(f"bad geometry: {exc}")
     return Feature(index=index, properties=props, geometry=geometry, id=fid)
@@ -388,20 +462,41 @@ class GeometryError(ValueError):
     """A GeoJSON geometry object that does not follow RFC 7946's structure."""
 
 
-def parse_geometry(obj: Any) -> shapely.Geometry:
+_STRICT: contextvars.ContextVar[bool] = contextvars.ContextVar("strict_positions", default=False)
+#: ``true``/``false`` as an array element somewhere in a file: then positions are checked
+#: one by one (numpy would silently read them as 1 and 0).
+_BOOL_IN_ARRAY = re.compile(r"[\[,]\s*(?:true|false)\s*[,\]]")
+#: A JSON string escape of a UTF-16 surrogate: lone ones are not Unicode text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def parse_geometry(obj: Any, *, strict: bool = False) -> shapely.Geometry:
     """Build a 2-D shapely geometry from a GeoJSON geometry object, checking its structure.
 
     Heights (and any further ordinates) are dropped; coordinates are checked to be
     finite numbers, lines to have two positions and rings to be closed with four.
+    ``strict`` checks every position one by one, which also catches ``true``/``false``
+    that the fast numpy path would read as 1 and 0 (the reader turns it on when a file
+    has booleans inside arrays at all).
     """
+    token = _STRICT.set(strict)
+    try:
+        return _parse(obj)
+    finally:
+        _STRICT.reset(token)
+
+
+def _parse(obj: Any) -> shapely.Geometry:
     if not isinstance(obj, dict):
         raise GeometryError(f"geometry is a JSON {_json_type(obj)}, not an object")
     kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise GeometryError(f"geometry type must be text, not {json.dumps(kind)[:40]}")
     if kind == "GeometryCollection":
         parts = obj.get("geometries")
         if not isinstance(parts, list):
             raise GeometryError('GeometryCollection has no "geometries" array')
-        return shapely.geometrycollections([parse_geometry(p) for p in parts])
+        return shapely.geometrycollections([_parse(p) for p in parts])
     if kind not in _BUILDERS:
         raise GeometryError(f"unknown geometry type {kind!r}")
     if "coordinates" not in obj:
@@ -413,12 +508,15 @@ def _positions(coords: Any, what: str, minimum: int) -> np.ndarray:
     """An (n, 2) float array from a JSON array of positions, or a clear GeometryError."""
     if not isinstance(coords, list):
         raise GeometryError(f"{what} coordinates must be an array of positions")
-    try:
-        arr = np.asarray(coords)
-    except ValueError:  # ragged: mixed 2-D and 3-D positions, or a malformed one
-        arr = np.asarray([_position(c) for c in coords])
-    if arr.dtype.kind not in "iuf" or arr.ndim != 2 or arr.shape[1] < 2:
+    if _STRICT.get():
         arr = np.asarray([_position(c) for c in coords], dtype=float).reshape(-1, 2)
+    else:
+        try:
+            arr = np.asarray(coords)
+        except (ValueError, OverflowError):  # ragged (2-D and 3-D mixed), or malformed
+            arr = np.asarray([_position(c) for c in coords], dtype=float).reshape(-1, 2)
+        if arr.dtype.kind not in "iuf" or arr.ndim != 2 or arr.shape[1] < 2:
+            arr = np.asarray([_position(c) for c in coords], dtype=float).reshape(-1, 2)
     arr = np.ascontiguousarray(arr[:, :2], dtype=float)
     if len(arr) < minimum:
         raise GeometryError(f"{what} needs at least {minimum} positions, has {len(arr)}")
@@ -430,8 +528,10 @@ def _position(pos: Any) -> tuple[float, float]:
         raise GeometryError(f"position {json.dumps(pos)[:40]} is not [longitude, latitude]")
     x, y = pos[0], pos[1]
     for v in (x, y):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise GeometryError(f"position {json.dumps(pos)[:40]} holds a non-number")
+        if abs(v) > 1e15 or not math.isfinite(v):
+            raise GeometryError(f"position {json.dumps(pos)[:40]} holds a number out of range")
     return float(x), float(y)
 
 
@@ -466,7 +566,7 @@ def _polygon(coords: Any) -> shapely.Geometry:
     if not isinstance(coords, list) or not coords:
         raise GeometryError("Polygon coordinates must be a non-empty array of rings")
     rings = [_ring(r) for r in coords]
-    return shapely.polygons(rings[0], holes=rings[1:] or None)
+    return shapely.Polygon(rings[0], rings[1:])  # holes may differ in length
 
 
 def _multi(part: Callable[[Any], shapely.Geometry], what: str) -> Callable[[Any], Any]:

@@ -44,6 +44,28 @@ class Role(str, Enum):
 #: outside it is almost always swapped lon/lat or projected metres.
 REGION = (55.0, 20.0, 85.0, 40.0)
 
+def is_iso_date(value: object) -> bool:
+    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a full ISO timestamp, and a real date."""
+    import datetime as dt
+    import re
+
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return int(text) >= 1
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            dt.date.fromisoformat(text + "-01")
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            dt.date.fromisoformat(text)
+        else:
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
 #: Properties with a meaning of their own; everything else is shown as a free field.
 RESERVED_PROPERTIES = frozenset(
     {"name", "status", "description", "sources", "precision", "as_of", "uncertainty_m"}
@@ -107,7 +129,10 @@ class Layer:
     @property
     def geometry_kinds(self) -> tuple[str, ...]:
         """Sorted subset of ``("line", "point", "polygon")`` present in the layer."""
-        kinds = {_KIND[g.geom_type] for f in self.features if (g := f.geometry) is not None}
+        kinds: set[str] = set()
+        for f in self.features:
+            if f.geometry is not None:
+                kinds |= _kinds(f.geometry)
         return tuple(sorted(kinds))
 
     def to_geodataframe(self) -> geopandas.GeoDataFrame:
@@ -127,8 +152,13 @@ _KIND = {
     "LinearRing": "line",
     "Polygon": "polygon",
     "MultiPolygon": "polygon",
-    "GeometryCollection": "polygon",
 }
+
+
+def _kinds(geom: BaseGeometry) -> set[str]:
+    if geom.geom_type == "GeometryCollection":
+        return set().union(*(_kinds(g) for g in geom.geoms)) if not geom.is_empty else set()
+    return {_KIND[geom.geom_type]}
 
 
 @dataclass(frozen=True)

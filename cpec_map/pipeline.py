@@ -19,7 +19,7 @@ from .export import (
     output_format,
     prepare_target,
     sidecar_path,
-    write_atomic,
+    write_all,
 )
 from .load import DEFAULT_MAX_FILE_MB, Progress, load_dir
 from .model import FigureOptions, Geodata, MapOptions
@@ -92,6 +92,8 @@ def check(
     """Load and validate a geodata folder; with ``strict`` every warning counts as an error."""
     geodata, problems = load_dir(geodata_dir, max_file_mb=max_file_mb, progress=progress)
     problems.extend(validate(geodata))
+    # file by file, then feature by feature: the order a user fixes them in
+    problems.sort(key=lambda p: (p.file, -1 if p.feature is None else p.feature))
     if strict:
         problems = [
             Problem(p.file, p.reason, p.feature, p.name, Severity.ERROR) for p in problems
@@ -142,19 +144,18 @@ def build(
         progress(f"rendering {geodata.feature_count:,} features")
     wants_html = "html" in formats or not targets
     page = render_html(geodata, options).encode("utf-8") if wants_html else b""
-    written: list[Path] = []
+    files: list[tuple[Path, bytes]] = []
     pngs = [path for path, fmt in targets if fmt == "png"]
     for path, fmt in targets:
         if fmt == "html":
-            written.append(write_atomic(path, page))
             snippet = embed_snippet(
                 path, options.title or geodata.settings.title, "; ".join(geodata.credits()),
                 _alt_text(description), pngs[0] if pngs else None,
             )
-            written.append(write_atomic(embed_path(path), snippet.encode("utf-8")))
+            files += [(path, page), (embed_path(path), snippet.encode("utf-8"))]
         else:
-            written.append(write_atomic(path, figures[fmt]))
-            written.append(write_atomic(sidecar_path(path), (description or "").encode("utf-8")))
+            files += [(path, figures[fmt]), (sidecar_path(path), (description or "").encode())]
+    written = write_all(files)  # all or nothing
     return BuildResult(
         geodata=geodata, html=page.decode("utf-8"), problems=report.problems,
         written=tuple(written),

@@ -7,7 +7,6 @@ hundred thousand features is checked in about a second.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +15,7 @@ import numpy as np
 import shapely
 
 from .errors import Problem, Severity
-from .model import REGION, Geodata, Layer, Precision, Role, Status
+from .model import REGION, Geodata, Layer, Precision, Role, Status, is_iso_date
 
 _STATUSES = ", ".join(s.value for s in Status)
 _PRECISIONS = ", ".join(p.value for p in Precision)
@@ -69,7 +68,7 @@ def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
         add('missing "name" property')  # ERR: every feature needs a label and a popup title
     elif not isinstance(name, str):
         add(f'"name" must be a string, not {_short(name)}')
-    elif not name.strip():
+    elif not _visible(name):
         add('"name" is empty')
 
     status = props.get("status")
@@ -80,11 +79,13 @@ def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
                 f'missing "status" (one of {_STATUSES}); for a context layer set '
                 'role = "context" in layers.toml'
             )
-    elif status not in {s.value for s in Status}:
+    elif not isinstance(status, str) or status not in Status._value2member_map_:
         add(f"unknown status {_short(status)} (expected one of {_STATUSES})")
 
     precision = props.get("precision")
-    if precision is not None and precision not in {p.value for p in Precision}:
+    if precision is not None and (
+        not isinstance(precision, str) or precision not in Precision._value2member_map_
+    ):
         add(f"unknown precision {_short(precision)} (expected one of {_PRECISIONS})")
 
     radius = props.get("uncertainty_m")
@@ -136,20 +137,12 @@ def _check_source(n: int, source: Any, add: Any) -> None:
             add(f"source {n} {key} {_short(value)} is not an ISO date (YYYY-MM-DD, YYYY-MM, YYYY)")
 
 
-def _parses_as_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    text = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}", text):
-            return int(text) >= 1
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            dt.date.fromisoformat(text + "-01")
-            return True
-        dt.date.fromisoformat(text[:10])
-        return len(text) == 10 or text[10] in "T "
-    except ValueError:
-        return False
+_parses_as_date = is_iso_date
+
+
+def _visible(text: str) -> bool:
+    """Whether text has a character that shows (not only spaces and zero-width marks)."""
+    return bool(re.sub(r"[\s\u200b-\u200f\u2060\ufeff\u202a-\u202e]", "", text))
 
 
 def _short(value: Any) -> str:
@@ -219,18 +212,26 @@ def _range_reason(geom: Any) -> str:
             " (coordinates look like projected metres; cpec-map needs WGS84 lon/lat: "
             "reproject, e.g. ogr2ogr -t_srs EPSG:4326)"
         )
-    elif axis == "latitude" and np.all(np.abs(coords[:, 0]) <= 90):
+    elif axis == "latitude" and _in_region(coords[:, 1], coords[:, 0]):
         reason += " (are longitude and latitude swapped? GeoJSON is [lon, lat])"
     return reason
 
 
+def _in_region(xs: np.ndarray, ys: np.ndarray) -> bool:
+    lo_x, lo_y, hi_x, hi_y = REGION
+    m = REGION_MARGIN
+    return bool(
+        np.all((xs >= lo_x - m) & (xs <= hi_x + m) & (ys >= lo_y - m) & (ys <= hi_y + m))
+    )
+
+
 def _region_reason(b: np.ndarray) -> str:
     lo_x, lo_y, hi_x, hi_y = REGION
-    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-    reason = (
-        f"lies at lon {cx:.2f}, lat {cy:.2f}, far outside the corridor region "
-        f"({lo_x:g}–{hi_x:g} E, {lo_y:g}–{hi_y:g} N)"
-    )
-    if lo_x <= cy <= hi_x and lo_y <= cx <= hi_y:
+    if b[0] == b[2] and b[1] == b[3]:
+        where = f"lies at lon {b[0]:.2f}, lat {b[1]:.2f}"
+    else:
+        where = f"spans lon {b[0]:.2f}..{b[2]:.2f}, lat {b[1]:.2f}..{b[3]:.2f}"
+    reason = f"{where}, far outside the corridor region ({lo_x:g}–{hi_x:g} E, {lo_y:g}–{hi_y:g} N)"
+    if _in_region(np.array([b[1], b[3]]), np.array([b[0], b[2]])):
         reason += "; longitude and latitude look swapped (GeoJSON is [lon, lat])"
     return reason

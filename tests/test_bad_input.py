@@ -39,8 +39,8 @@ CASES: list[tuple[str, Any, list[str]]] = [
      ['feature 0 ("Port"): longitude 312000 is outside -180..180', "projected metres"]),
     ("latitude-out-of-range", collection(feature("Rohri Junction", {"type": "Point", "coordinates": [68.9, 127.3]})),
      ['feature 0 ("Rohri Junction"): latitude 127.3 is outside -90..90']),
-    ("swapped-lat-lon-out-of-range", collection(feature("Peshawar", {"type": "Point", "coordinates": [34.0, 171.5]})),
-     ["latitude 171.5 is outside -90..90", "swapped"]),
+    ("latitude-below-range", collection(feature("Pole", {"type": "Point", "coordinates": [67.0, -91.0]})),
+     ["latitude -91 is outside -90..90"]),
     ("invalid-polygon", collection(feature("Zone", BOWTIE)),
      ['feature 0 ("Zone"): invalid geometry: Self-intersection[67.5 24.5]']),
     ("unclosed-ring", collection(feature("Zone", {"type": "Polygon", "coordinates": [[[67, 24], [68, 24], [68, 25], [67, 25]]]})),
@@ -172,3 +172,121 @@ def test_odd_file_names_and_folders_named_like_layers(geodata: GeodataFolder, tm
     out = tmp_path / "m.html"
     assert main(["--geodata", str(geodata), "--out", str(out), "--quiet"]) == 0
     assert "Sost" in out.read_text(encoding="utf-8")
+
+
+# --- found by a hostile-input review; each once crashed or misled -------------------------
+
+SHELL = [[60, 20], [70, 20], [70, 30], [60, 30], [60, 20]]
+REVIEW_CASES: list[tuple[str, Any, list[str]]] = [
+    ("status-is-a-list", collection(feature("Port", status=["operational"])), ["unknown status ['operational']"]),
+    ("precision-is-an-object", collection(feature("Port", precision={"x": 1})), ["unknown precision"]),
+    ("geometry-type-is-a-list", collection(feature("Port", {"type": ["Point"], "coordinates": [67, 24]})),
+     ["geometry type must be text"]),
+    ("integer-too-big-for-a-float", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+     '{"name":"x","status":"planned"},"geometry":{"type":"LineString","coordinates":[[' + "9" * 400 + ',30],[68,31]]}}]}',
+     ["invalid JSON", "integer of 400 digits is out of range"]),
+    ("infinite-number", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+     '{"name":"x","status":"planned","cost":1e999},"geometry":{"type":"Point","coordinates":[67,24]}}]}',
+     ["invalid JSON", "number 1e999 is out of range"]),
+    ("lone-surrogate", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+     '{"name":"x\\ud800y","status":"planned"},"geometry":{"type":"Point","coordinates":[67,24]}}]}',
+     ["unpaired surrogate \\ud800 at line 1"]),
+    ("booleans-in-line-coordinates", collection(feature("Link", {"type": "LineString", "coordinates": [[True, 30], [68, 31]]})),
+     ["holds a non-number"]),
+    ("zero-width-name", collection(feature("\u200b")), ['"name" is empty']),
+    ("impossible-as-of", collection(feature("Port", as_of="2024-01-01T99:99")), ['"as_of"']),
+    ("empty-file", "", ["file is empty"]),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), [c[1:] for c in REVIEW_CASES], ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases_are_problems_not_crashes(geodata: GeodataFolder, capsys, content, expected) -> None:
+    geodata.layer("layer", content)
+    geodata.layer("other", collection(feature("Other", status="done")))  # must still be reported
+    assert main(["--geodata", str(geodata), "--out", str(geodata.path.parent / "m.html")]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "Traceback" not in err
+    for fragment in expected:
+        assert fragment in err, err
+    assert "other.geojson: feature 0 (\"Other\"): unknown status 'done'" in err
+
+
+def test_polygon_with_holes_of_different_sizes_builds(geodata: GeodataFolder, tmp_path) -> None:
+    holes = [[[61, 21], [62, 21], [62, 22], [61, 22], [61, 21]], [[65, 25], [66, 25], [66, 26], [65, 25]]]
+    geodata.layer("zone", collection(feature("Zone", {"type": "Polygon", "coordinates": [SHELL, *holes]})))
+    assert main(["--geodata", str(geodata), "--out", str(tmp_path / "m.html"), "--quiet"]) == 0
+
+
+def test_float_ids_are_numbers_too(geodata: GeodataFolder) -> None:
+    geodata.layer("layer", collection({**feature("A"), "id": 1.5}, {**feature("B"), "id": 2.0}))
+    assert main(["--geodata", str(geodata), "--check"]) == 0
+
+
+def test_hidden_files_are_ignored_and_broken_links_reported(geodata: GeodataFolder, capsys) -> None:
+    geodata.layer("layer", collection(feature()))
+    (geodata.path / "._layer.geojson").write_bytes(b"\x00\x05\x16\x07 AppleDouble junk")
+    (geodata.path / "gone.geojson").symlink_to(geodata.path / "nowhere.geojson")
+    assert main(["--geodata", str(geodata), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "gone.geojson: broken symbolic link" in err and "._layer" not in err
+
+
+def test_manifest_values_are_checked(geodata: GeodataFolder, capsys) -> None:
+    geodata.layer("layer", collection(feature()))
+    geodata.manifest('[map]\ndata_date = "2024-13-45"\n[layers.layer]\ncolor = "#fff\\n"\ntitle = ""\n')
+    assert main(["--geodata", str(geodata), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "data_date '2024-13-45' is not an ISO date" in err
+    assert "color '#fff\\n' is not a hex colour" in err
+    assert "[layers.layer] title is empty" in err
+
+
+def test_control_characters_in_data_do_not_reach_the_terminal(geodata: GeodataFolder, capsys) -> None:
+    geodata.layer("layer", collection(feature("evil\x1b]0;pwned\x07\nname", status="x")))
+    assert main(["--geodata", str(geodata), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert len([line for line in err.splitlines() if "unknown status" in line]) == 1
+
+
+def test_several_outputs_are_written_all_or_nothing(geodata: GeodataFolder, tmp_path) -> None:
+    geodata.layer("layer", collection(feature()))
+    first = tmp_path / "first.html"
+    first.write_text("previous")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["--geodata", str(geodata), "--out", str(first), "--out", str(blocker / "x.html")]) == 2
+    assert first.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "first.html", "geodata"]
+
+
+def test_failed_build_creates_no_output_folder(geodata: GeodataFolder, tmp_path) -> None:
+    geodata.layer("layer", collection(feature(status="x")))
+    assert main(["--geodata", str(geodata), "--out", str(tmp_path / "new" / "deep" / "m.html")]) == 1
+    assert not (tmp_path / "new").exists()
+
+
+def test_output_through_a_symlink_updates_the_target(geodata: GeodataFolder, tmp_path) -> None:
+    geodata.layer("layer", collection(feature("Linked")))
+    target = tmp_path / "target.html"
+    target.write_text("old")
+    link = tmp_path / "link.html"
+    link.symlink_to(target)
+    assert main(["--geodata", str(geodata), "--out", str(link), "--quiet"]) == 0
+    assert link.is_symlink() and "Linked" in target.read_text(encoding="utf-8")
+
+
+def test_non_utf8_console_does_not_crash_the_report(geodata: GeodataFolder, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    geodata.layer("layer", collection(feature()))
+    run = subprocess.run(
+        [sys.executable, "make_map.py", "--geodata", str(geodata), "--out", str(tmp_path / "地图.html")],
+        cwd=ROOT, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "cp1252"}, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert b"Traceback" not in run.stderr and (tmp_path / "地图.html").is_file()

@@ -275,3 +275,21 @@ def test_standalone_map_zooms_with_the_wheel(browser, small_map: Path) -> None:
     m.page.mouse.wheel(0, -400)
     m.page.wait_for_function(f"() => cpecMap.map.getZoom() > {zoom}")
     m.page.close()
+
+
+def test_names_of_javascript_builtins_are_just_data(browser, geodata: GeodataFolder, tmp_path: Path) -> None:
+    geodata.layer("constructor", collection(
+        feature("Site", {"type": "Point", "coordinates": [67.0, 24.9]}, constructor="c-value",
+                toString="t-value", __proto__="p-value", boundary_type="__proto__")))
+    geodata.layer("other", collection(feature("Other", {"type": "Point", "coordinates": [68.0, 25.0]})))
+    geodata.manifest('[layers.constructor]\ngroup = "constructor"\n[layers.other]\ngroup = "__proto__"\n')
+    out = tmp_path / "m.html"
+    build_map(geodata.path, out)
+    m = _open(browser, out)
+    assert m.errors == [] and m.console == [], (m.errors, m.console)
+    assert m.drawn("constructor") == 1 and m.drawn("other") == 1
+    m.eval("() => cpecMap.groups['constructor'].getLayers()[0].openPopup()")
+    rows = m.page.locator(".leaflet-popup-content .cpec-props").inner_text()
+    assert "c-value" in rows and "t-value" in rows and "p-value" in rows
+    assert m.eval("() => ({}).polluted") is None
+    m.page.close()

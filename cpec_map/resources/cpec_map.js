@@ -10,10 +10,16 @@
 
   var SVG_NS = "http://www.w3.org/2000/svg";
   var SAFE_URL = /^https?:\/\/[^\s]+$/i;
-  var RESERVED = {
-    name: 1, status: 1, description: 1, sources: 1, precision: 1, as_of: 1,
-    uncertainty_m: 1, name_ur: 1, name_zh: 1
-  };
+  // Lookups keyed by data (property names, groups, statuses) must not see Object's own
+  // members: a property called "constructor" is data, not a method.
+  function dict(keys) {
+    var out = Object.create(null);
+    (keys || []).forEach(function (k) { out[k] = true; });
+    return out;
+  }
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined; }
+  var RESERVED = dict(["name", "status", "description", "sources", "precision", "as_of",
+    "uncertainty_m", "name_ur", "name_zh"]);
   var LANG_FIELDS = [["name_ur", "Urdu", "ur", "rtl"], ["name_zh", "Chinese", "zh", "ltr"]];
 
   function el(tag, cls, text) {
@@ -51,7 +57,7 @@
 
   function Styler(cfg) {
     this.cfg = cfg;
-    this.hatches = {};
+    this.hatches = Object.create(null);
     this.defs = null;
   }
 
@@ -81,9 +87,9 @@
 
   Styler.prototype.path = function (layerCfg, props, isPolygon) {
     var s = layerCfg.style, cfg = this.cfg;
-    var pattern = cfg.statusDash[props.status] || null;
-    if (props.boundary_type && Object.prototype.hasOwnProperty.call(cfg.boundaryDash, props.boundary_type)) {
-      pattern = cfg.boundaryDash[props.boundary_type];
+    var pattern = own(cfg.statusDash, props.status) || null;
+    if (own(cfg.boundaryDash, props.boundary_type) !== undefined) {
+      pattern = own(cfg.boundaryDash, props.boundary_type);
     } else if (props.disputed === true && !pattern) {
       pattern = cfg.boundaryDash.disputed;
     }
@@ -104,7 +110,7 @@
 
   Styler.prototype.point = function (layerCfg, props) {
     var s = layerCfg.style;
-    var fill = { operational: 0.9, under_construction: 0.55 }[props.status];
+    var fill = own({ operational: 0.9, under_construction: 0.55 }, props.status);
     var hollow = fill === undefined && props.status !== undefined;
     return {
       radius: s.radius, color: s.color, weight: 2, opacity: s.opacity,
@@ -200,12 +206,12 @@
       if (props.as_of) meta.appendChild(el("span", "cpec-asof", " as of " + formatValue(props.as_of)));
       box.appendChild(meta);
       if (props.precision) {
-        var text = {
+        var text = own({
           exact: "Location: mapped geometry.",
           approximate: "Location approximate" + (typeof props.uncertainty_m === "number"
             ? " (within about " + formatDistance(props.uncertainty_m) + ")." : "."),
           schematic: "Schematic: alignment not known, drawn between known points."
-        }[props.precision] || ("Precision: " + formatValue(props.precision));
+        }, props.precision) || ("Precision: " + formatValue(props.precision));
         box.appendChild(el("p", "cpec-precision", text)).setAttribute("data-precision", String(props.precision));
       }
       if (props.description) box.appendChild(el("p", "cpec-desc", formatValue(props.description)));
@@ -343,7 +349,7 @@
       box.appendChild(toggle);
       box.appendChild(body);
 
-      var groups = [], byGroup = {};
+      var groups = [], byGroup = Object.create(null);
       state.cfg.layers.forEach(function (layerCfg) {
         if (!byGroup[layerCfg.group]) { byGroup[layerCfg.group] = []; groups.push(layerCfg.group); }
         byGroup[layerCfg.group].push(layerCfg);
@@ -585,8 +591,9 @@
     map.fitBounds(cfg.bounds, { padding: [24, 24] });  // a first view, refined below
     var styler = new Styler(cfg);
     var state = {
-      cfg: cfg, map: map, styler: styler, groups: {}, basemaps: {}, basemap: null,
-      present: { status: {}, precision: {}, boundary: {}, disputed: false }
+      cfg: cfg, map: map, styler: styler, groups: Object.create(null),
+      basemaps: Object.create(null), basemap: null,
+      present: { status: dict(), precision: dict(), boundary: dict(), disputed: false }
     };
 
     cfg.layers.forEach(function (layerCfg) {

@@ -161,6 +161,9 @@ def draw(geodata: Geodata, options: FigureOptions) -> Any:
             renderer,
             [a.get_window_extent(renderer) for group in furniture for a in group],
         )
+        # the frame grew to fill the axes: the legend lists what is actually shown
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        entries = _legend_entries(visible, styles, scale, shapely.box(x0, y0, x1, y1))
         _place_legend(fig, ax, entries, landscape, scale, bottom)
         _title_block(fig, geodata, options, scale)
         _footer(fig, geodata, drawn, scale)

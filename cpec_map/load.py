@@ -9,6 +9,7 @@ kept without geometry so later rules can still report on its properties.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import json
 import math
 import os
@@ -30,6 +31,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 MANIFEST = "layers.toml"
+SOURCES = "SOURCES.md"
+#: The list of credits in SOURCES.md that the map's attribution line is built from.
+_CREDITS_SECTION = re.compile(r"^##\s+Map attribution\s*$(.*?)(?=^#|\Z)", re.M | re.S)
 #: Files larger than this are refused unless the caller raises the limit: a GeoJSON
 #: of this size would make an HTML map that no browser opens comfortably.
 DEFAULT_MAX_FILE_MB = 256
@@ -72,6 +76,7 @@ def load_dir(
 
     problems: list[Problem] = []
     settings, specs = _read_manifest(folder, shown, problems)
+    settings = dataclasses.replace(settings, credits=_read_credits(folder, shown, problems))
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
@@ -112,6 +117,24 @@ def load_dir(
             layers.append(Layer(path=display, spec=spec, features=features))
     layers.sort(key=lambda layer: (layer.spec.order, layer.stem))
     return Geodata(root=shown, layers=tuple(layers), settings=settings), problems
+
+
+def _read_credits(folder: Path, shown: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The bullets of the "## Map attribution" section of SOURCES.md, if there is one:
+    licences are explained there, so the credits the map shows are kept beside them."""
+    path = folder / SOURCES
+    if not path.is_file():
+        return ()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(os.path.join(shown, SOURCES), f"cannot read the file: {exc}"))
+        return ()
+    match = _CREDITS_SECTION.search(text)
+    if not match:
+        return ()
+    bullets = re.findall(r"^\s*[-*]\s+(.+?)\s*$", match.group(1), re.M)
+    return tuple(dict.fromkeys(b for b in bullets if b))
 
 
 def default_spec(stem: str) -> LayerSpec:

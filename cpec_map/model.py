@@ -169,6 +169,8 @@ class MapSettings:
     data_date: str | None = None
     #: A short note shown with the legend, e.g. how disputed boundaries are drawn.
     note: str | None = None
+    #: Credits from the "## Map attribution" list of the folder's SOURCES.md.
+    credits: tuple[str, ...] = ()
     #: Named areas (west, south, east, north) for framing figures, e.g. "gwadar".
     views: Mapping[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
@@ -186,8 +188,9 @@ class Geodata:
         return sum(len(layer.features) for layer in self.layers)
 
     def credits(self, layers: tuple[Layer, ...] | list[Layer] | None = None) -> tuple[str, ...]:
-        """Each attribution credit of the (given) layers once, in layer order."""
-        found: list[str] = []
+        """The map's credits: SOURCES.md's "Map attribution" list, then each credit of the
+        (given) layers' ``attribution`` not already named, in layer order."""
+        found: list[str] = list(self.settings.credits)
         for layer in self.layers if layers is None else layers:
             found += [c for c in layer.spec.attribution if c not in found]
         return tuple(found)

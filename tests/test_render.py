@@ -169,3 +169,27 @@ def test_attribution_lists_each_credit_once_in_layer_order(geodata: GeodataFolde
     assert build_config(data, MapOptions())["attribution"] == (
         "© OpenStreetMap contributors (ODbL) | GeoNames (CC BY 4.0)"
     )
+
+
+def test_attribution_is_built_from_the_sources_file(geodata: GeodataFolder) -> None:
+    geodata.layer("a", collection(feature("A")))
+    geodata.manifest('[layers.a]\nattribution = ["Layer credit", "Natural Earth"]\n')
+    (geodata.path / "SOURCES.md").write_text(
+        "# Sources\n\nText.\n\n## Map attribution\n\nThe list:\n\n- Natural Earth\n"
+        "- © OpenStreetMap contributors (ODbL)\n\n## Other\n\n- not a credit\n",
+        encoding="utf-8",
+    )
+    data, _ = load_dir(geodata.path)
+    assert build_config(data, MapOptions())["attribution"] == (
+        "Natural Earth | © OpenStreetMap contributors (ODbL) | Layer credit"
+    )
+
+
+def test_shipped_map_credits_every_licence_that_asks_for_it() -> None:
+    from conftest import GEODATA
+
+    data, _ = load_dir(GEODATA)
+    shown = data.credits()
+    assert "© OpenStreetMap contributors (ODbL)" in shown  # ODbL: required
+    assert "GeoNames (CC BY 4.0)" in shown  # CC BY: required
+    assert "Natural Earth" in shown

@@ -332,17 +332,22 @@ def _read_layer(
         if bad:
             problems.append(Problem(display, f"invalid text: {bad}"))
             return None
+    # Check numbers one by one only when the text has one that may be out of range.
+    hooks: dict[str, Any] = {}
+    if _HUGE_NUMBER.search(text):
+        hooks = {"parse_float": _finite}
     try:
-        doc = json.loads(
-            text, parse_constant=_reject_constant, parse_float=_finite, parse_int=_integer
-        )
+        doc = json.loads(text, parse_constant=_reject_constant, **hooks)
     except json.JSONDecodeError as exc:
         problems.append(
             Problem(display, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
         )
         return None
-    except ValueError as exc:  # NaN / Infinity, which JSON does not allow
-        problems.append(Problem(display, f"invalid JSON: {exc}"))
+    except ValueError as exc:  # NaN / Infinity, which JSON does not allow; 1e999
+        reason = str(exc)
+        if "int_max_str_digits" in reason or "Exceeds the limit" in reason:
+            reason = "an integer has more than 4,300 digits"
+        problems.append(Problem(display, f"invalid JSON: {reason}"))
         return None
     except RecursionError:
         problems.append(Problem(display, "invalid JSON: nested too deeply to read"))
@@ -372,9 +377,15 @@ def _read_layer(
 
     _check_crs(doc.get("crs"), display, problems)
     strict = bool(_BOOL_IN_ARRAY.search(text))
-    return tuple(
-        _read_feature(i, item, display, problems, strict) for i, item in enumerate(items)
-    )
+    points: list[tuple[int, float, float, dict[str, Any], Any]] = []
+    features = [
+        _read_feature(i, item, display, problems, strict, points) for i, item in enumerate(items)
+    ]
+    if points:
+        built = shapely.points(np.array([(x, y) for _, x, y, _, _ in points], dtype=float))
+        for (i, _, _, props, fid), geometry in zip(points, built, strict=True):
+            features[i] = Feature(index=i, properties=props, geometry=geometry, id=fid)
+    return tuple(f for f in features if f is not None)
 
 
 def _reject_constant(name: str) -> Any:
@@ -386,12 +397,6 @@ def _finite(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"number {text[:30]} is out of range")
     return value
-
-
-def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > 300:
-        raise ValueError(f"an integer of {len(text)} digits is out of range")
-    return int(text)
 
 
 def _lone_surrogate(text: str) -> str | None:
@@ -441,8 +446,15 @@ def _check_crs(crs: Any, display: str, problems: list[Problem]) -> None:
 
 
 def _read_feature(
-    index: int, item: Any, display: str, problems: list[Problem], strict: bool
-) -> Feature:
+    index: int,
+    item: Any,
+    display: str,
+    problems: list[Problem],
+    strict: bool,
+    points: list[tuple[int, float, float, dict[str, Any], Any]],
+) -> Feature | None:
+    """One feature; a Point's position is only checked here and appended to ``points``
+    (``None`` is returned for it), so that all points of a file are built in one call."""
     if not isinstance(item, dict):
         problems.append(Problem(display, f"is a JSON {_json_type(item)}, not a Feature", index))
         return Feature(index=index, properties={}, geometry=None, unreadable=True)
@@ -469,10 +481,18 @@ def _read_feature(
         return bad(f"type is {item.get('type')!r}, expected 'Feature'")
     if "geometry" not in item:
         return bad('no "geometry" member (use "geometry": null for a feature without one)')
-    if item["geometry"] is None:
+    geom = item["geometry"]
+    if geom is None:
         return Feature(index=index, properties=props, geometry=None, id=fid)
+    if isinstance(geom, dict) and geom.get("type") == "Point" and "coordinates" in geom:
+        try:
+            x, y = _position(geom["coordinates"])
+        except GeometryError as exc:
+            return bad(f"bad geometry: {exc}")
+        points.append((index, x, y, props, fid))
+        return None
     try:
-        geometry = parse_geometry(item["geometry"], strict=strict)
+        geometry = parse_geometry(geom, strict=strict)
     except GeometryError as exc:
         return bad(f"bad geometry: {exc}")
     return Feature(index=index, properties=props, geometry=geometry, id=fid)
@@ -489,6 +509,9 @@ _STRICT: contextvars.ContextVar[bool] = contextvars.ContextVar("strict_positions
 #: ``true``/``false`` as an array element somewhere in a file: then positions are checked
 #: one by one (numpy would silently read them as 1 and 0).
 _BOOL_IN_ARRAY = re.compile(r"[\[,]\s*(?:true|false)\s*[,\]]")
+#: A three-digit exponent: a number that may not fit a float (json reads 1e999 as inf).
+#: Long integers need no check here: positions compare them exactly against the range.
+_HUGE_NUMBER = re.compile(r"[eE]\+?0*[1-9]\d\d")
 #: A JSON string escape of a UTF-16 surrogate: lone ones are not Unicode text.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 

@@ -219,13 +219,21 @@ def _tile_basemap(key: str, label: str, provider_name: str) -> dict[str, Any]:
 
 
 def _layer_config(layer: Layer, style: LayerStyle, precision: int) -> dict[str, Any]:
+    located = [f for f in layer.features if f.geometry is not None]
+    geoms = np.array([f.geometry for f in located], dtype=object)
+    keep = ~shapely.is_empty(geoms) if len(geoms) else np.zeros(0, dtype=bool)
+    located = [f for f, k in zip(located, keep, strict=True) if k]
+    geoms = geoms[keep]
+    vertices = int(shapely.get_num_coordinates(geoms).sum()) if len(geoms) else 0
+    # points, the common case of big layers, are rounded in one vectorised call
+    is_point = shapely.get_type_id(geoms) == 0 if len(geoms) else np.zeros(0, dtype=bool)
+    point_xy = iter(np.round(shapely.get_coordinates(geoms[is_point]), precision).tolist())
     features = []
-    vertices = 0
-    for f in layer.features:
-        if f.geometry is None or f.geometry.is_empty:
-            continue
-        geometry, n = _geometry_json(f.geometry, precision)
-        vertices += n
+    for f, point in zip(located, is_point, strict=True):
+        if point:
+            geometry: dict[str, Any] = {"type": "Point", "coordinates": next(point_xy)}
+        else:
+            geometry = _geometry_json(f.geometry, precision)
         item: dict[str, Any] = {"type": "Feature", "properties": dict(f.properties)}
         if f.id is not None:
             item["id"] = f.id
@@ -256,15 +264,11 @@ def _layer_config(layer: Layer, style: LayerStyle, precision: int) -> dict[str, 
     }
 
 
-def _geometry_json(geom: Any, precision: int) -> tuple[dict[str, Any], int]:
-    """GeoJSON geometry with coordinates rounded to ``precision`` decimals, and its size."""
+def _geometry_json(geom: Any, precision: int) -> dict[str, Any]:
+    """GeoJSON geometry with coordinates rounded to ``precision`` decimals."""
     kind = geom.geom_type
     if kind == "GeometryCollection":
-        parts = [_geometry_json(g, precision) for g in geom.geoms]
-        return (
-            {"type": kind, "geometries": [p[0] for p in parts]},
-            sum(p[1] for p in parts),
-        )
+        return {"type": kind, "geometries": [_geometry_json(g, precision) for g in geom.geoms]}
 
     def seq(part: Any) -> list[list[float]]:
         coords = np.round(shapely.get_coordinates(part), precision)
@@ -285,7 +289,7 @@ def _geometry_json(geom: Any, precision: int) -> tuple[dict[str, Any], int]:
         coords = [seq(g) for g in geom.geoms]
     else:  # MultiPolygon
         coords = [rings(g) for g in geom.geoms]
-    return {"type": kind, "coordinates": coords}, int(shapely.get_num_coordinates(geom))
+    return {"type": kind, "coordinates": coords}
 
 
 def _css_token(stem: str) -> str:

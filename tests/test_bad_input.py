@@ -184,7 +184,7 @@ REVIEW_CASES: list[tuple[str, Any, list[str]]] = [
      ["geometry type must be text"]),
     ("integer-too-big-for-a-float", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
      '{"name":"x","status":"planned"},"geometry":{"type":"LineString","coordinates":[[' + "9" * 400 + ',30],[68,31]]}}]}',
-     ["invalid JSON", "integer of 400 digits is out of range"]),
+     ["bad geometry: position", "holds a number out of range"]),
     ("infinite-number", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
      '{"name":"x","status":"planned","cost":1e999},"geometry":{"type":"Point","coordinates":[67,24]}}]}',
      ["invalid JSON", "number 1e999 is out of range"]),
@@ -193,6 +193,9 @@ REVIEW_CASES: list[tuple[str, Any, list[str]]] = [
      ["unpaired surrogate \\ud800 at line 1"]),
     ("booleans-in-line-coordinates", collection(feature("Link", {"type": "LineString", "coordinates": [[True, 30], [68, 31]]})),
      ["holds a non-number"]),
+    ("integer-with-5000-digits", '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+     '{"name":"x","status":"planned","n":' + "9" * 5000 + '},"geometry":{"type":"Point","coordinates":[67,24]}}]}',
+     ["invalid JSON: an integer has more than 4,300 digits"]),
     ("zero-width-name", collection(feature("\u200b")), ['"name" is empty']),
     ("impossible-as-of", collection(feature("Port", as_of="2024-01-01T99:99")), ['"as_of"']),
     ("empty-file", "", ["file is empty"]),

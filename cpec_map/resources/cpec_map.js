@@ -588,7 +588,7 @@
     [["cpec-basemap", 150], ["cpec-context", 350], ["cpec-uncertainty", 390], ["cpec-points", 450]]
       .forEach(function (p) { map.createPane(p[0]).style.zIndex = String(p[1]); });
 
-    map.fitBounds(cfg.bounds, { padding: [24, 24] });  // a first view, refined below
+    map.fitBounds(cfg.bounds, { padding: [24, 24], animate: false });  // refined below
     var styler = new Styler(cfg);
     var state = {
       cfg: cfg, map: map, styler: styler, groups: Object.create(null),
@@ -641,11 +641,6 @@
       map.getContainer().classList.toggle("cpec-outline-basemap", id === "outline");
     };
 
-    state.setBasemap(state.basemaps[cfg.basemap] ? cfg.basemap : "outline");
-    cfg.layers.forEach(function (layerCfg) {
-      if (layerCfg.visible) map.addLayer(state.groups[layerCfg.id]);
-    });
-
     map.attributionControl.setPrefix('<a href="https://leafletjs.com" target="_blank" rel="noopener noreferrer">Leaflet</a>');
     if (cfg.attribution) map.attributionControl.addAttribution(cfg.attribution);
     new TitleBox(cfg).addTo(map);
@@ -660,11 +655,17 @@
       state.legend.update();
     }
     // The panel (top right) and the legend (bottom right) share a side: never overlap.
+    // Measuring forces a layout, so it runs once per frame at most, never mid-build.
+    var fitQueued = false;
     state.fitPanel = function () {
-      var room = map.getSize().y - state.legend.getContainer().offsetHeight - 40;
-      state.panel.getContainer().style.maxHeight = Math.max(room, 120) + "px";
+      if (fitQueued) return;
+      fitQueued = true;
+      window.requestAnimationFrame(function () {
+        fitQueued = false;
+        var room = map.getSize().y - state.legend.getContainer().offsetHeight - 40;
+        state.panel.getContainer().style.maxHeight = Math.max(room, 120) + "px";
+      });
     };
-    state.fitPanel();
     map.on("resize", state.fitPanel);
     // Embedded in an article (an iframe, or #embed): the page scrolls, the map zooms only
     // with Ctrl/Cmd or two fingers; #embed also folds the panel and the legend.
@@ -703,6 +704,13 @@
       paddingTopLeft: [24, wide ? 24 : titleHeight],
       paddingBottomRight: [wide ? panelWidth : 24, 24]
     });
+    // Layers go on last, once the view is final: each redraw of thousands of vertices
+    // costs, so they are drawn once, not once per view change during start-up.
+    state.setBasemap(state.basemaps[cfg.basemap] ? cfg.basemap : "outline");
+    cfg.layers.forEach(function (layerCfg) {
+      if (layerCfg.visible) map.addLayer(state.groups[layerCfg.id]);
+    });
+    state.legend.update();
     map.getContainer().setAttribute("data-cpec-ready", "true");
     return state;
   }

@@ -140,7 +140,7 @@ def draw(geodata: Geodata, options: FigureOptions) -> Any:
         ax.set_xticks([])
         ax.set_yticks([])
 
-        _frame(ax, fig, west, south, east, north)
+        _frame(ax, fig, (west, south, east, north), _coverage(geodata))
 
         _land(ax, geodata)
         drawn: list[Layer] = []
@@ -170,8 +170,19 @@ def draw(geodata: Geodata, options: FigureOptions) -> Any:
     return fig
 
 
-def _frame(ax: Any, fig: Any, west: float, south: float, east: float, north: float) -> None:
-    """Set limits that contain the view and fill the axes at the mid-latitude's aspect."""
+def _frame(
+    ax: Any,
+    fig: Any,
+    view: tuple[float, float, float, float],
+    coverage: tuple[float, float, float, float] | None,
+) -> None:
+    """Set limits that contain the view and fill the axes at the mid-latitude's aspect.
+
+    Filling the axes widens or heightens the view; it never widens it past the land the
+    basemap layers cover (beyond it, land would look like sea): then the axes shrink
+    to the map instead.
+    """
+    west, south, east, north = view
     grow_x, grow_y = (
         max(0.0, MIN_SPAN - (east - west)) / 2,
         max(0.0, MIN_SPAN - (north - south)) / 2,
@@ -189,8 +200,18 @@ def _frame(ax: Any, fig: Any, west: float, south: float, east: float, north: flo
     else:  # too flat: heighten
         grow = (span_x / box_ratio - span_y) / 2 / aspect
         south, north = south - grow, north + grow
+    clamped = False
+    if coverage is not None:
+        c_west, c_south, c_east, c_north = coverage
+        if view[0] >= c_west and view[2] <= c_east and (west < c_west or east > c_east):
+            west, east, clamped = max(west, c_west), min(east, c_east), True
+        if view[1] >= c_south and view[3] <= c_north and (south < c_south or north > c_north):
+            south, north, clamped = max(south, c_south), min(north, c_north), True
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
+    if clamped:
+        ax.set_aspect(aspect, adjustable="box", anchor="NW")
+        ax.apply_aspect()
 
 
 def _rc(fonts: list[str], scale: float) -> dict[str, Any]:
@@ -318,6 +339,14 @@ def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) 
                     alpha=alpha,
                     zorder=z + 200,
                 )
+
+
+def _coverage(geodata: Geodata) -> tuple[float, float, float, float] | None:
+    """Extent of the land the basemap layers draw, if they draw any."""
+    from .style import is_basemap_layer
+
+    geoms = [f.geometry for la in geodata.layers if is_basemap_layer(la) for f in la.features]
+    return _bounds(geoms) if any(g is not None for g in geoms) else None
 
 
 def _land(ax: Any, geodata: Geodata) -> None:

@@ -61,6 +61,7 @@ def write_all(files: list[tuple[str | os.PathLike[str], bytes]]) -> list[Path]:
     A failure leaves every existing file as it was and no temporary file behind.
     """
     staged: list[tuple[str, Path, int]] = []
+    shown = [Path(path) for path, _ in files]  # reported as the user gave them
     try:
         for path, data in files:
             target = prepare_target(path)
@@ -84,7 +85,7 @@ def write_all(files: list[tuple[str | os.PathLike[str], bytes]]) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         raise
-    return [target for _, target, _ in staged]
+    return shown
 
 
 def _final_mode(target: Path) -> int:

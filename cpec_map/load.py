@@ -14,7 +14,7 @@ import json
 import math
 import os
 import re
-import sys
+import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,6 @@ import shapely
 
 from .errors import Problem, Severity, UsageError
 from .model import Feature, Geodata, Layer, LayerSpec, MapSettings, Role, is_iso_date
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 MANIFEST = "layers.toml"
 SOURCES = "SOURCES.md"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from shapely.geometry.base import BaseGeometry
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where a corridor element stands; drives the line dash and the popup badge."""
 
     OPERATIONAL = "operational"
@@ -25,7 +25,7 @@ class Status(str, Enum):
         return self.value.replace("_", " ").capitalize()
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     """How well a feature's geometry is known; drives how honestly it is drawn."""
 
     EXACT = "exact"
@@ -33,7 +33,7 @@ class Precision(str, Enum):
     SCHEMATIC = "schematic"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Corridor layers are the subject (status required); context layers are the setting."""
 
     CORRIDOR = "corridor"

@@ -18,11 +18,11 @@ import json
 import re
 import statistics
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import shapely
-import tomllib
 from pyproj import Geod, Transformer
 from shapely.geometry import LineString, shape
 

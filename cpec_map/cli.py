@@ -71,8 +71,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--view", metavar="VIEW", default=FigureOptions.view,
-        help="figure frame: corridor, a view named in layers.toml (gwadar, karachi, "
-        "islamabad, khunjerab, ml1), a layer name, or W,S,E,N in degrees (default: corridor)",
+        help="figure frame: corridor, a view named in layers.toml [views] (the bundled "
+        "data has gwadar, karachi, islamabad, khunjerab, ml1), a layer name, or W,S,E,N in "
+        "degrees (default: corridor)",
     )
     p.add_argument(
         "--lang", metavar="LANG", choices=("en", "ur", "zh"), default="en",
@@ -140,8 +141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             size=args.size, dpi=args.dpi, view=args.view, lang=args.lang, title=args.title,
             data_date=args.data_date,
         )
-        if args.basemap not in basemap_choices():
-            _check_provider(args.basemap)
         result = build(
             args.geodata, args.out or [DEFAULT_OUT], options, figure=figure,
             strict=args.strict, max_file_mb=args.max_file_mb, progress=progress,
@@ -176,24 +175,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in result.written:
             print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
     return 0
-
-
-def _check_provider(name: str) -> None:
-    import warnings
-
-    import xyzservices.providers as xyz
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            provider = xyz.query_name(name)
-    except ValueError:
-        raise UsageError(
-            f"--basemap {name}: unknown basemap (choose {', '.join(basemap_choices())}, "
-            "or an xyzservices provider name such as OpenTopoMap)"
-        ) from None
-    if provider.requires_token():
-        raise UsageError(f"--basemap {name}: this provider needs an API key; choose another")
 
 
 def _show(problems: Sequence[Problem], show_all: bool) -> None:

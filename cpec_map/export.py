@@ -78,8 +78,11 @@ def write_all(files: list[tuple[str | os.PathLike[str], bytes]]) -> list[Path]:
             except OSError as exc:
                 raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
         for tmp, target, mode in staged:
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
+            try:
+                os.chmod(tmp, mode)
+                os.replace(tmp, target)
+            except OSError as exc:  # rare: the folder changed under us mid-way
+                raise UsageError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     except BaseException:
         for tmp, _, _ in staged:
             with contextlib.suppress(FileNotFoundError):
@@ -118,8 +121,10 @@ def embed_snippet(
         + (f". Data: {escape(data_credit)}" if data_credit else "") + ".</figcaption>",
     ]
     if image is not None:
+        # the image as seen from the page that holds the map
+        rel = Path(os.path.relpath(image.resolve(), map_path.resolve().parent)).as_posix()
         parts.append(
-            f'<noscript><a href="{src}"><img src="{escape(image.name, quote=True)}" '
+            f'<noscript><a href="{src}"><img src="{escape(rel, quote=True)}" '
             f'alt="{escape(alt or title, quote=True)}" style="max-width:100%;height:auto">'
             "</a></noscript>"
         )

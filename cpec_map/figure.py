@@ -8,10 +8,14 @@ the scale bar measures). Output is byte-stable: fixed metadata, fixed SVG ids.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
+import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +26,10 @@ from .errors import UsageError
 from .model import FigureOptions, Geodata, Layer, LayerStyle, Role, Status
 from .style import (
     BOUNDARY_DASH,
+    DEFAULT_POINT_FILL,
     DEFAULT_UNCERTAINTY_M,
+    HOLLOW_STATUSES,
+    POINT_FILL,
     SCHEMATIC_OPACITY,
     STATUS_DASH,
     precision_key,
@@ -228,8 +235,10 @@ def _rc(fonts: list[str], scale: float) -> dict[str, Any]:
     }
 
 
+@functools.cache
 def _fonts(lang: str) -> list[str]:
-    """Font family list for a language, registering the packaged Noto fonts it needs."""
+    """Font family list for a language, registering the packaged Noto fonts it needs
+    (once per process: matplotlib's font list is global)."""
     from matplotlib import font_manager
 
     if lang == "en":
@@ -237,7 +246,7 @@ def _fonts(lang: str) -> list[str]:
     if lang == "ur":
         import fontpkg_noto_sans_arabic as pkg
 
-        font_manager.fontManager.addfont(str(next(pkg.ROOT.joinpath("files").glob("*.ttf"))))
+        font_manager.fontManager.addfont(str(sorted(pkg.ROOT.joinpath("files").glob("*.ttf"))[0]))
         return [*LATIN_FONTS, pkg.FAMILY]
     if lang == "zh":
         import noto_cjk_sans_otc as pkg
@@ -245,6 +254,19 @@ def _fonts(lang: str) -> list[str]:
         font_manager.fontManager.addfont(str(pkg.FONT_PATH))
         return [*LATIN_FONTS, "Noto Sans CJK SC"]
     raise UsageError(f"--lang {lang}: choose en, ur or zh")
+
+
+@contextlib.contextmanager
+def _quiet_font_fallback() -> Iterator[None]:
+    """The Urdu and CJK fonts have no bold face; matplotlib falls back to regular and
+    logs a warning for every bold text. That is expected here, not news for the user."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _dash(pattern: tuple[float, ...] | None) -> Any:
@@ -266,7 +288,7 @@ def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) 
         alpha = style.opacity * (SCHEMATIC_OPACITY if schematic else 1.0)
         pattern = STATUS_DASH.get(Status(status)) if status in Status._value2member_map_ else None
         btype = props.get("boundary_type")
-        if btype in BOUNDARY_DASH:
+        if isinstance(btype, str) and btype in BOUNDARY_DASH:
             pattern = BOUNDARY_DASH[btype]
         elif props.get("disputed") is True and pattern is None:
             pattern = BOUNDARY_DASH["disputed"]
@@ -289,7 +311,7 @@ def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) 
                     PathPatch(
                         path,
                         facecolor=_rgba(style.fill_color, fill) if fill else "none",
-                        edgecolor=style.color,
+                        edgecolor=_rgba(style.color, alpha),
                         linewidth=width,
                         linestyle=_dash(pattern),
                         hatch="////" if disputed else None,
@@ -326,14 +348,15 @@ def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) 
                             zorder=z + 150,
                         )
                     )
-                hollow = status in ("planned", "proposed")
+                hollow = status in HOLLOW_STATUSES
+                fill = POINT_FILL.get(status, DEFAULT_POINT_FILL)  # type: ignore[call-overload]
                 ax.plot(
                     [part.x],
                     [part.y],
                     marker="o",
                     linestyle="none",
                     markersize=style.radius * 1.5 * scale,
-                    markerfacecolor="#ffffff" if hollow else style.fill_color,
+                    markerfacecolor="#ffffff" if hollow else _rgba(style.fill_color, fill),
                     markeredgecolor=style.color,
                     markeredgewidth=1.2 * scale,
                     alpha=alpha,
@@ -669,7 +692,7 @@ def _title_block(fig: Any, geodata: Geodata, options: FigureOptions, scale: floa
         fontweight="bold",
         color=INK,
     )
-    date = options.data_date or geodata.settings.data_date
+    date = geodata.data_date(options.data_date)
     if date:
         fig.text(
             0.02,
@@ -688,7 +711,7 @@ def _footer(fig: Any, geodata: Geodata, layers: Sequence[Layer], scale: float) -
     if credit:
         lines.append(
             "Data: " + "; ".join(credit) + ". Sources of every feature: see the "
-            "interactive map's popups and geodata/SOURCES.md."
+            "interactive map's popups and the geodata's SOURCES.md."
         )
     if geodata.settings.note:
         lines.append(geodata.settings.note)
@@ -718,36 +741,75 @@ _METADATA = {
 }
 
 
-def render_figures(
-    geodata: Geodata, options: FigureOptions, formats: Iterable[str]
-) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Description:
+    """What a figure shows, in words a report can use: caption, alt text, sources."""
+
+    caption: str
+    alt: str
+    note: str | None
+    sources: tuple[str, ...]
+
+    def to_text(self) -> str:
+        lines = ["Caption:", self.caption, "", "Alt text:", self.alt, ""]
+        if self.note:
+            lines += ["Note:", self.note, ""]
+        lines.append(f"Sources ({len(self.sources)}):")
+        lines += [f"- {s}" for s in self.sources]
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A figure in each requested format, and the description of what it shows."""
+
+    images: dict[str, bytes]
+    description: Description
+
+
+def render_figures(geodata: Geodata, options: FigureOptions, formats: Iterable[str]) -> Rendered:
     """The figure in each format (png, svg, pdf), drawn once; equal input gives equal bytes."""
     import matplotlib
 
-    fig = draw(geodata, options)
-    out = {}
-    with matplotlib.rc_context(_rc(_fonts(options.lang), 1.0)):
+    with _quiet_font_fallback():
+        fig = draw(geodata, options)
+    (x0, x1), (y0, y1) = fig.axes[0].get_xlim(), fig.axes[0].get_ylim()
+    images = {}
+    with _quiet_font_fallback(), matplotlib.rc_context(_rc(_fonts(options.lang), 1.0)):
         for fmt in sorted(set(formats)):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=options.dpi, metadata=_METADATA[fmt])
-            out[fmt] = buffer.getvalue()
-    return out
+            images[fmt] = buffer.getvalue()
+    return Rendered(images, describe(geodata, options, (x0, y0, x1, y1)))
 
 
-def describe(geodata: Geodata, options: FigureOptions) -> str:
-    """Caption, alt text and sources of a figure, from the data, ready to paste."""
-    west, south, east, north = resolve_view(geodata, options.view)
-    frame = shapely.box(west, south, east, north)
+def describe(
+    geodata: Geodata,
+    options: FigureOptions,
+    frame: tuple[float, float, float, float] | None = None,
+) -> Description:
+    """Caption, alt text and sources of a figure, from the data in its ``frame`` (the area
+    actually drawn; by default the requested view)."""
+    west, south, east, north = frame or resolve_view(geodata, options.view)
+    box = shapely.box(west, south, east, north)
     title = options.title or geodata.settings.title
-    date = options.data_date or geodata.settings.data_date
-    where = "the whole corridor" if options.view == "corridor" else f"the {options.view} area"
+    date = geodata.data_date(options.data_date)
+    if options.view == "corridor":
+        where = "the whole corridor"
+    elif options.view in geodata.settings.views or options.view in {
+        la.stem for la in geodata.layers
+    }:
+        where = f"the {options.view} area"
+    else:
+        where = "the area shown"
     caption = f"{title}: {where}" + (f", from geodata of {date}." if date else ".")
-    parts, context, sources = [], [], {}
+    parts, context = [], []
+    sources: dict[tuple[str, str], str] = {}
     for layer in geodata.layers:
         shown = [
             f
             for f in layer.features
-            if layer.spec.visible and f.geometry is not None and f.geometry.intersects(frame)
+            if layer.spec.visible and f.geometry is not None and f.geometry.intersects(box)
         ]
         if not shown:
             continue
@@ -764,27 +826,21 @@ def describe(geodata: Geodata, options: FigureOptions) -> str:
         for f in shown:
             for src in f.properties.get("sources") or []:
                 if isinstance(src, dict) and src.get("title"):
-                    where_ = src.get("url") or src.get("publication") or ""
+                    at = src.get("url") or src.get("publication") or ""
                     when = src.get("date") or (
                         f"accessed {src['accessed']}" if src.get("accessed") else ""
                     )
-                    sources[(str(src["title"]), str(where_))] = str(when)
+                    sources[(str(src["title"]), str(at))] = str(when)
     alt = (
         f"Map of {where} ({west:.1f}–{east:.1f}° E, {south:.1f}–{north:.1f}° N) showing "
-        + "; ".join(parts)
-        + ". Drawn over "
-        + ", ".join(context)
-        + ". "
-        "Line dashes show status (solid operational, dashed planned, dotted proposed); "
+        + ("; ".join(parts) or "no corridor features")
+        + (". Drawn over " + ", ".join(context) if context else "")
+        + ". Line dashes show status (solid operational, dashed planned, dotted proposed); "
         "circles around sites show location uncertainty; faded lines are schematic; "
         "disputed areas are hatched."
     )
-    lines = ["Caption:", caption, "", "Alt text:", alt, ""]
-    if geodata.settings.note:
-        lines += ["Note:", geodata.settings.note, ""]
-    lines.append(f"Sources ({len(sources)}):")
-    for (stitle, swhere), when in sorted(sources.items()):
-        lines.append(
-            f"- {stitle}" + (f", {swhere}" if swhere else "") + (f" ({when})" if when else "")
-        )
-    return "\n".join(lines) + "\n"
+    listed = tuple(
+        t + (f", {at}" if at else "") + (f" ({when})" if when else "")
+        for (t, at), when in sorted(sources.items())
+    )
+    return Description(caption, alt, geodata.settings.note, listed)

@@ -77,14 +77,16 @@ def load_dir(
     except OSError as exc:
         raise UsageError(f"{shown}: cannot read the folder: {exc.strerror or exc}") from exc
     paths = []
+    broken = False
     for p in entries:
         if p.suffix.lower() != ".geojson" or p.name.startswith("."):
             continue  # hidden files (editor backups, macOS "._" files) are not layers
         if p.is_symlink() and not p.exists():
             problems.append(Problem(os.path.join(shown, p.name), "broken symbolic link"))
+            broken = True
         elif p.is_file():
             paths.append(p)
-    if not paths and not problems:
+    if not paths and not broken:
         raise UsageError(f"{shown}: no *.geojson files in this folder")
 
     stems = {p.stem for p in paths}
@@ -210,7 +212,7 @@ def _read_manifest(
             title = settings.title
         if data_date is not None:
             data_date = str(data_date)
-            if not _is_iso_date(data_date):
+            if not is_iso_date(data_date):
                 bad(f"[map] data_date {data_date!r} is not an ISO date (YYYY-MM-DD)")
                 data_date = None
         note = map_table.get("note")
@@ -271,10 +273,6 @@ def _read_manifest(
         values.setdefault("title", default_spec(stem).title)
         specs[stem] = LayerSpec(stem=stem, **values)
     return settings, specs
-
-
-def _is_iso_date(text: str) -> bool:
-    return is_iso_date(text)
 
 
 # --- one layer file ---------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -40,30 +42,35 @@ class Role(StrEnum):
     CONTEXT = "context"
 
 
+#: Kinds of boundary line a context feature may declare with ``boundary_type``.
+BOUNDARY_TYPES = ("international", "line_of_control", "disputed", "claim", "indefinite")
+
 #: The region the corridor lives in (lon_min, lat_min, lon_max, lat_max). A feature far
 #: outside it is almost always swapped lon/lat or projected metres.
 REGION = (55.0, 20.0, 85.0, 40.0)
 
-def is_iso_date(value: object) -> bool:
-    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a full ISO timestamp, and a real date."""
-    import datetime as dt
-    import re
+_ISO = re.compile(
+    r"(\d{4})(?:-(\d{2})(?:-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?"
+)
 
+
+def is_iso_date(value: object) -> bool:
+    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DDThh:mm[:ss]``, and a real date.
+
+    One regular grammar, the same on every Python version (``fromisoformat`` accepts
+    more forms on some versions than on others)."""
     if not isinstance(value, str):
         return False
-    text = value.strip()
+    match = _ISO.fullmatch(value.strip())
+    if not match:
+        return False
+    year, month, day, hour, minute, second = (int(g) if g else None for g in match.groups())
     try:
-        if re.fullmatch(r"\d{4}", text):
-            return int(text) >= 1
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            dt.date.fromisoformat(text + "-01")
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            dt.date.fromisoformat(text)
-        else:
-            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return True
+        dt.date(year or 0, month or 1, day or 1)
     except ValueError:
         return False
+    return (hour or 0) < 24 and (minute or 0) < 60 and (second or 0) < 60
 
 
 #: Properties with a meaning of their own; everything else is shown as a free field.
@@ -186,6 +193,23 @@ class Geodata:
     @property
     def feature_count(self) -> int:
         return sum(len(layer.features) for layer in self.layers)
+
+    def data_date(self, override: str | None = None) -> str | None:
+        """What "built from geodata of" says: the override, the manifest's ``data_date``,
+        else the newest ``as_of`` or source date in the data."""
+        if override or self.settings.data_date:
+            return override or self.settings.data_date
+        best: str | None = None
+        for layer in self.layers:
+            for f in layer.features:
+                dates = [f.properties.get("as_of")]
+                sources = f.properties.get("sources")
+                if isinstance(sources, list):
+                    dates += [s.get("date") for s in sources if isinstance(s, dict)]
+                for d in dates:
+                    if is_iso_date(d) and (best is None or d.strip()[:10] > best):
+                        best = d.strip()[:10]
+        return best
 
     def credits(self, layers: tuple[Layer, ...] | list[Layer] | None = None) -> tuple[str, ...]:
         """The map's credits: SOURCES.md's "Map attribution" list, then each credit of the

@@ -23,7 +23,7 @@ from .export import (
 )
 from .load import DEFAULT_MAX_FILE_MB, Progress, load_dir
 from .model import FigureOptions, Geodata, MapOptions
-from .render import render_html
+from .render import check_basemap, render_html
 from .validate import validate
 
 
@@ -120,6 +120,7 @@ def build(
     """
     options = options or MapOptions()
     figure = figure or FigureOptions(title=options.title, data_date=options.data_date)
+    check_basemap(options.basemap)
     targets = [(Path(out), output_format(out)) for out in outputs]
     for path, _ in targets:  # fail on a bad output path before any work is done
         prepare_target(path)
@@ -138,8 +139,8 @@ def build(
         figure_module.parse_size(figure.size)
         if progress is not None:
             progress(f"drawing the static figure ({', '.join(static)})")
-        figures = figure_module.render_figures(geodata, figure, static)
-        description = figure_module.describe(geodata, figure)
+        rendered = figure_module.render_figures(geodata, figure, static)
+        figures, description = rendered.images, rendered.description
     if progress is not None and geodata.feature_count > 50_000:
         progress(f"rendering {geodata.feature_count:,} features")
     wants_html = "html" in formats or not targets
@@ -150,20 +151,14 @@ def build(
         if fmt == "html":
             snippet = embed_snippet(
                 path, options.title or geodata.settings.title, "; ".join(geodata.credits()),
-                _alt_text(description), pngs[0] if pngs else None,
+                description.alt if description else None, pngs[0] if pngs else None,
             )
             files += [(path, page), (embed_path(path), snippet.encode("utf-8"))]
         else:
-            files += [(path, figures[fmt]), (sidecar_path(path), (description or "").encode())]
+            assert description is not None  # drawn with the figures
+            files += [(path, figures[fmt]), (sidecar_path(path), description.to_text().encode())]
     written = write_all(files)  # all or nothing
     return BuildResult(
         geodata=geodata, html=page.decode("utf-8"), problems=report.problems,
         written=tuple(written),
     )
-
-
-def _alt_text(description: str | None) -> str | None:
-    if not description:
-        return None
-    lines = description.splitlines()
-    return lines[lines.index("Alt text:") + 1] if "Alt text:" in lines else None

@@ -12,10 +12,12 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 import branca.element
 import folium
@@ -25,10 +27,14 @@ import xyzservices.providers as xyz
 from jinja2 import Template
 
 from . import resources
+from .errors import UsageError
 from .model import Geodata, Layer, LayerStyle, MapOptions, Role
 from .style import (
     BOUNDARY_DASH,
+    DEFAULT_POINT_FILL,
     DEFAULT_UNCERTAINTY_M,
+    HOLLOW_STATUSES,
+    POINT_FILL,
     SCHEMATIC_OPACITY,
     STATUS_DASH,
     is_basemap_layer,
@@ -154,18 +160,21 @@ def render_html(geodata: Geodata, options: MapOptions) -> str:
     return fmap.get_root().render()
 
 
+_IDS_LOCK = threading.Lock()
+
+
 @contextmanager
 def _stable_ids() -> Iterator[None]:
-    """Make branca's element ids a counter instead of random hex, for byte-stable output."""
+    """Make branca's element ids a counter instead of random hex, for byte-stable output.
+
+    branca offers the hook only as a class attribute, so the patch is process-wide: a
+    lock keeps two builds in two threads from sharing (or stealing from) one counter,
+    and ``patch.object`` puts the original classmethod back exactly."""
     counter = iter(range(1, 1_000_000))
-    original = branca.element.Element._generate_id
-    branca.element.Element._generate_id = classmethod(  # type: ignore[method-assign,assignment]
-        lambda _cls: f"{next(counter):04d}"
-    )
-    try:
+    with _IDS_LOCK, mock.patch.object(
+        branca.element.Element, "_generate_id", classmethod(lambda _cls: f"{next(counter):04d}")
+    ):
         yield
-    finally:
-        branca.element.Element._generate_id = original  # type: ignore[method-assign]
 
 
 # --- the data block ---------------------------------------------------------------------
@@ -186,7 +195,7 @@ def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
     basemaps.append({"id": OUTLINE_BASEMAP, "name": "Outline (offline)", "offline": True})
     return {
         "title": title,
-        "dataDate": options.data_date or geodata.settings.data_date or latest_date(geodata),
+        "dataDate": geodata.data_date(options.data_date),
         "note": geodata.settings.note,
         "bounds": _bounds(geodata),
         "basemaps": basemaps,
@@ -197,22 +206,46 @@ def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
         "statusDash": {s.value: (list(d) if d else None) for s, d in STATUS_DASH.items()},
         "boundaryDash": {k: (list(d) if d else None) for k, d in BOUNDARY_DASH.items()},
         "schematicOpacity": SCHEMATIC_OPACITY,
+        "pointFill": {s.value: v for s, v in POINT_FILL.items()},
+        "hollow": sorted(s.value for s in HOLLOW_STATUSES),
+        "defaultPointFill": DEFAULT_POINT_FILL,
         "defaultUncertainty": DEFAULT_UNCERTAINTY_M,
         "layers": layers,
     }
 
 
-def _tile_basemap(key: str, label: str, provider_name: str) -> dict[str, Any]:
+def check_basemap(name: str) -> None:
+    """Raise UsageError unless ``name`` is one of ours or a token-free xyzservices name."""
+    if name not in BASEMAPS and name != OUTLINE_BASEMAP:
+        _provider(name)
+
+
+def _provider(name: str) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # xyzservices warns about token-only providers
-        provider = xyz.query_name(provider_name)
-    out: dict[str, Any] = {
-        "id": key,
-        "name": label,
-        "url": provider.build_url(fill_subdomain=False),
-        "attribution": provider.html_attribution,
-        "maxZoom": int(provider.get("max_zoom", 19)),
-    }
+        try:
+            provider = xyz.query_name(name)
+        except ValueError:
+            raise UsageError(
+                f"--basemap {name}: unknown basemap (choose {', '.join(basemap_choices())}, "
+                "or an xyzservices provider name such as OpenTopoMap)"
+            ) from None
+        if provider.requires_token():
+            raise UsageError(f"--basemap {name}: this provider needs an API key; choose another")
+        return provider
+
+
+def _tile_basemap(key: str, label: str, provider_name: str) -> dict[str, Any]:
+    provider = _provider(provider_name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out: dict[str, Any] = {
+            "id": key,
+            "name": label,
+            "url": provider.build_url(fill_subdomain=False),
+            "attribution": provider.html_attribution,
+            "maxZoom": int(provider.get("max_zoom", 19)),
+        }
     if "subdomains" in provider:
         out["subdomains"] = provider["subdomains"]
     return out
@@ -310,24 +343,6 @@ def _bounds(geodata: Geodata) -> list[list[float]]:
             x0, y0, x1, y1 = shapely.total_bounds(np.array(geoms, dtype=object))
             return [[round(y0, 4), round(x0, 4)], [round(y1, 4), round(x1, 4)]]
     return [[23.5, 60.5], [37.5, 77.5]]  # Pakistan, when there is nothing to fit
-
-
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def latest_date(geodata: Geodata) -> str | None:
-    """The newest ``as_of`` or source date in the data: what "built from geodata of" means."""
-    best: str | None = None
-    for layer in geodata.layers:
-        for f in layer.features:
-            dates = [f.properties.get("as_of")]
-            sources = f.properties.get("sources")
-            if isinstance(sources, list):
-                dates += [s.get("date") for s in sources if isinstance(s, dict)]
-            for d in dates:
-                if isinstance(d, str) and _DATE.match(d.strip()) and (best is None or d > best):
-                    best = d.strip()
-    return best
 
 
 def _script_json(data: Any) -> str:

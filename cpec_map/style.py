@@ -32,6 +32,11 @@ BOUNDARY_DASH: dict[str, tuple[float, ...] | None] = {
     "claim": (1, 3),
     "indefinite": (1, 3),
 }
+#: Fill opacity of a site's marker by status; planned and proposed sites are hollow
+#: (white), anything else gets DEFAULT_POINT_FILL. Shared by the page and the figures.
+POINT_FILL: dict[Status, float] = {Status.OPERATIONAL: 0.9, Status.UNDER_CONSTRUCTION: 0.55}
+HOLLOW_STATUSES = frozenset({Status.PLANNED, Status.PROPOSED})
+DEFAULT_POINT_FILL = 0.8
 #: Opacity multiplier for schematic geometry: visibly "drawn between known points".
 SCHEMATIC_OPACITY = 0.55
 #: Uncertainty circle radius (metres) for an approximate point that does not say its own.

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 
 from .errors import Problem, Severity
-from .model import REGION, Geodata, Layer, Precision, Role, Status, is_iso_date
+from .model import BOUNDARY_TYPES, REGION, Geodata, Layer, Precision, Role, Status, is_iso_date
 
 _STATUSES = ", ".join(s.value for s in Status)
 _PRECISIONS = ", ".join(p.value for p in Precision)
@@ -95,8 +95,17 @@ def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
         add(f'"uncertainty_m" must be a positive number of metres, not {_short(radius)}')
 
     as_of = props.get("as_of")
-    if as_of is not None and not _parses_as_date(as_of):
+    if as_of is not None and not is_iso_date(as_of):
         add(f'"as_of" {_short(as_of)} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)')
+
+    btype = props.get("boundary_type")
+    if btype is not None and (not isinstance(btype, str) or btype not in BOUNDARY_TYPES):
+        add(f"unknown boundary_type {_short(btype)} (expected one of {', '.join(BOUNDARY_TYPES)})")
+    if props.get("disputed") is not None and not isinstance(props["disputed"], bool):
+        add(f'"disputed" must be true or false, not {_short(props["disputed"])}')
+    for key in ("name_ur", "name_zh"):
+        if props.get(key) is not None and not isinstance(props[key], str):
+            add(f'"{key}" must be text, not {_short(props[key])}')
 
     description = props.get("description")
     if description is not None and not isinstance(description, str):
@@ -133,11 +142,8 @@ def _check_source(n: int, source: Any, add: Any) -> None:
         add(f'source {n} has no "date" (or "accessed" for an undated page)', Severity.WARNING)
     for key in ("date", "accessed"):
         value = source.get(key)
-        if value is not None and not _parses_as_date(value):
+        if value is not None and not is_iso_date(value):
             add(f"source {n} {key} {_short(value)} is not an ISO date (YYYY-MM-DD, YYYY-MM, YYYY)")
-
-
-_parses_as_date = is_iso_date
 
 
 def _visible(text: str) -> bool:

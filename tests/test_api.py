@@ -40,3 +40,10 @@ def test_build_map_displays_inline_and_gives_dataframes(geodata: GeodataFolder) 
     gdf = result.geodata.layers[0].to_geodataframe()
     assert gdf.crs.to_epsg() == 4326 and list(gdf["name"]) == ["Gwadar Port"]
     assert result.written == ()
+
+
+@pytest.mark.parametrize(("basemap", "message"), [("NoSuch", "unknown basemap"), ("CartoDB.Positron", "API key")])
+def test_api_refuses_basemaps_it_cannot_show(geodata: GeodataFolder, basemap: str, message: str) -> None:
+    geodata.layer("layer", collection(feature()))
+    with pytest.raises(cpec_map.UsageError, match=message):
+        cpec_map.build_map(geodata.path, basemap=basemap)

@@ -179,6 +179,10 @@ def test_layer_control_toggles_a_layer_and_the_legend(browser, small_map: Path) 
     assert m.count('.cpec-legend li[data-layer="route"]') == 0
     box.check()
     assert m.count("path.cpec-layer-route") == 1
+    # the legend keys follow the visible layers: only the zone is proposed
+    assert "Proposed" in m.page.locator(".cpec-legend").inner_text()
+    m.page.locator('.cpec-panel input[data-layer="zones"]').uncheck()
+    assert "Proposed" not in m.page.locator(".cpec-legend").inner_text()
     groups = m.page.locator(".cpec-panel fieldset legend").all_text_contents()
     assert groups[:3] == ["Context", "Railways", "Sites"] and groups[-1] == "Basemap"
     # context groups start folded; a click opens them
@@ -280,7 +284,7 @@ def test_standalone_map_zooms_with_the_wheel(browser, small_map: Path) -> None:
 def test_names_of_javascript_builtins_are_just_data(browser, geodata: GeodataFolder, tmp_path: Path) -> None:
     geodata.layer("constructor", collection(
         feature("Site", {"type": "Point", "coordinates": [67.0, 24.9]}, constructor="c-value",
-                toString="t-value", __proto__="p-value", boundary_type="__proto__")))
+                toString="t-value", __proto__="p-value")))
     geodata.layer("other", collection(feature("Other", {"type": "Point", "coordinates": [68.0, 25.0]})))
     geodata.manifest('[layers.constructor]\ngroup = "constructor"\n[layers.other]\ngroup = "__proto__"\n')
     out = tmp_path / "m.html"

@@ -39,7 +39,7 @@ def small(geodata: GeodataFolder):
 
 @pytest.mark.parametrize("preset", sorted(SIZES))
 def test_presets_give_their_size_in_every_format(small, preset: str) -> None:
-    out = render_figures(small, FigureOptions(size=preset, dpi=100), ["png", "svg", "pdf"])
+    out = render_figures(small, FigureOptions(size=preset, dpi=100), ["png", "svg", "pdf"]).images
     w_mm, h_mm = SIZES[preset]
     w_pt, h_pt = w_mm / 25.4 * 72, h_mm / 25.4 * 72
     # PNG: pixels = inches * dpi
@@ -66,8 +66,8 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_repeat_renders_are_byte_identical(small) -> None:
     options = FigureOptions(size="column", dpi=120)
-    first = render_figures(small, options, ["png", "svg", "pdf"])
-    second = render_figures(small, options, ["png", "svg", "pdf"])
+    first = render_figures(small, options, ["png", "svg", "pdf"]).images
+    second = render_figures(small, options, ["png", "svg", "pdf"]).images
     assert first == second
 
 
@@ -102,7 +102,7 @@ def test_shipped_manifest_names_the_report_views() -> None:
 
 
 def test_alt_text_names_layers_and_counts_from_the_data(small) -> None:
-    text = describe(small, FigureOptions())
+    text = describe(small, FigureOptions()).to_text()
     alt = text.split("Alt text:\n", 1)[1].split("\n", 1)[0]
     assert "Sites: 2 features (1 operational, 1 planned)" in alt
     assert "Route: 1 feature (1 planned)" in alt
@@ -111,7 +111,7 @@ def test_alt_text_names_layers_and_counts_from_the_data(small) -> None:
 
 def test_urdu_and_chinese_labels_are_kept_in_logical_order(small) -> None:
     for lang, name in (("ur", "گوادر بندرگاہ"), ("zh", "瓜达尔港")):
-        svg = render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"])["svg"].decode()
+        svg = render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"].decode()
         assert name in svg, lang            # the text layer holds the name as written...
         assert name[::-1] not in svg, lang  # ...not reversed (a reshaper on top would do that)
 
@@ -119,7 +119,7 @@ def test_urdu_and_chinese_labels_are_kept_in_logical_order(small) -> None:
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
 def test_urdu_label_in_the_pdf_text_layer_is_shaped_text_not_reversed(small, tmp_path: Path) -> None:
     pdf = tmp_path / "ur.pdf"
-    pdf.write_bytes(render_figures(small, FigureOptions(lang="ur", dpi=72), ["pdf"])["pdf"])
+    pdf.write_bytes(render_figures(small, FigureOptions(lang="ur", dpi=72), ["pdf"]).images["pdf"])
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Legend" in text
     plain = re.sub("[\u200e\u200f\u202a-\u202e]", "", text)  # bidi marks pdftotext adds

@@ -110,12 +110,13 @@
 
   Styler.prototype.point = function (layerCfg, props) {
     var s = layerCfg.style;
-    var fill = own({ operational: 0.9, under_construction: 0.55 }, props.status);
-    var hollow = fill === undefined && props.status !== undefined;
+    var cfg = this.cfg;
+    var fill = own(cfg.pointFill, props.status);
+    var hollow = cfg.hollow.indexOf(props.status) >= 0;
     return {
       radius: s.radius, color: s.color, weight: 2, opacity: s.opacity,
       fillColor: hollow ? "#ffffff" : s.fillColor,
-      fillOpacity: hollow ? 0.9 : (fill === undefined ? 0.8 : fill),
+      fillOpacity: hollow ? 0.9 : (fill === undefined ? cfg.defaultPointFill : fill),
       dashArray: props.status === "proposed" ? "2 3" : null
     };
   };
@@ -481,7 +482,7 @@
       });
       if (list.firstChild) box.appendChild(list);
 
-      var present = state.present;
+      var present = state.presentIn(cfg.layers.filter(function (l) { return state.isVisible(l.id); }));
       var statusList = el("ul", "cpec-legend-status");
       cfg.statusKey.forEach(function (row) {
         if (!present.status[row.value]) return;
@@ -518,25 +519,27 @@
         box.appendChild(el("h3", null, "Location"));
         box.appendChild(precList);
       }
-      if (present.disputed) {
+      if (present.disputed || present.boundary.line_of_control) {
         box.appendChild(el("h3", null, "Boundaries"));
         var ul = el("ul", "cpec-legend-boundaries");
+      }
+      if (present.disputed) {
         var li1 = el("li");
         var i1 = svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
         i1.appendChild(svg("rect", { x: "2", y: "2", width: "22", height: "10", fill: state.styler.hatch("#555555"), stroke: "#555", "stroke-dasharray": "3 2" }));
         li1.appendChild(i1);
         li1.appendChild(el("span", null, "Disputed area"));
         ul.appendChild(li1);
-        if (present.boundary.line_of_control) {
+      }
+      if (present.boundary.line_of_control) {
           var li2 = el("li");
           var i2 = svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
           i2.appendChild(svg("line", { x1: "1", y1: "7", x2: "25", y2: "7", stroke: "#555", "stroke-width": "1.5", "stroke-dasharray": dashArray(cfg.boundaryDash.line_of_control, 1.5) }));
           li2.appendChild(i2);
           li2.appendChild(el("span", null, "Line of Control"));
           ul.appendChild(li2);
-        }
-        box.appendChild(ul);
       }
+      if (ul) box.appendChild(ul);
       if (cfg.note) box.appendChild(el("p", "cpec-note", cfg.note));
       if (state.fitPanel) state.fitPanel();
     }
@@ -592,20 +595,34 @@
     var styler = new Styler(cfg);
     var state = {
       cfg: cfg, map: map, styler: styler, groups: Object.create(null),
-      basemaps: Object.create(null), basemap: null,
-      present: { status: dict(), precision: dict(), boundary: dict(), disputed: false }
+      basemaps: Object.create(null), basemap: null, summaries: Object.create(null)
     };
 
+    // What each layer holds (statuses, precisions, boundaries), so the legend can list
+    // exactly what the visible layers show.
     cfg.layers.forEach(function (layerCfg) {
+      var sum = { status: dict(), precision: dict(), boundary: dict(), disputed: false };
       layerCfg.data.features.forEach(function (f) {
         var p = f.properties || {};
-        if (p.status) state.present.status[p.status] = true;
-        if (p.precision) state.present.precision[p.precision] = true;
-        if (p.boundary_type) state.present.boundary[p.boundary_type] = true;
-        if (p.disputed === true) state.present.disputed = true;
+        if (typeof p.status === "string") sum.status[p.status] = true;
+        if (typeof p.precision === "string") sum.precision[p.precision] = true;
+        if (typeof p.boundary_type === "string") sum.boundary[p.boundary_type] = true;
+        if (p.disputed === true) sum.disputed = true;
       });
+      state.summaries[layerCfg.id] = sum;
       state.groups[layerCfg.id] = buildLayer(layerCfg, cfg, styler, map);
     });
+    state.presentIn = function (layers) {
+      var out = { status: dict(), precision: dict(), boundary: dict(), disputed: false };
+      layers.forEach(function (l) {
+        var sum = state.summaries[l.id];
+        ["status", "precision", "boundary"].forEach(function (k) {
+          Object.keys(sum[k]).forEach(function (v) { out[k][v] = true; });
+        });
+        out.disputed = out.disputed || sum.disputed;
+      });
+      return out;
+    };
 
     cfg.basemaps.forEach(function (b) {
       if (b.offline) {

@@ -13,11 +13,9 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import CpecMapError, Problem, UsageError, summary
-from .figure import SIZES
 from .load import DEFAULT_MAX_FILE_MB
-from .model import FigureOptions, MapOptions, is_iso_date
+from .model import BASEMAP_CHOICES, FIGURE_SIZES, FigureOptions, MapOptions, is_iso_date
 from .pipeline import build, check
-from .render import basemap_choices
 
 DEFAULT_OUT = "output/cpec_map.html"
 #: Lines shown per file before the rest are summarised (all with --debug).
@@ -48,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--title", metavar="TEXT", help="map title (default: from layers.toml)")
     p.add_argument(
         "--basemap", metavar="NAME", default="light",
-        help=f"basemap at start: {', '.join(basemap_choices())}, or an xyzservices "
+        help=f"basemap at start: {', '.join(BASEMAP_CHOICES)}, or an xyzservices "
         "provider name (default: light)",
     )
     p.add_argument(
@@ -62,7 +60,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--size", metavar="SIZE", default=FigureOptions.size,
-        help=f"figure size: {', '.join(SIZES)}, or WxH in mm or in, e.g. 180x120mm "
+        help=f"figure size: {', '.join(FIGURE_SIZES)}, or WxH in mm or in, e.g. 180x120mm "
         f"(default: {FigureOptions.size})",
     )
     p.add_argument(

@@ -7,6 +7,7 @@ replaces a good map with a broken one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -47,11 +48,6 @@ def prepare_target(path: str | os.PathLike[str]) -> Path:
     if target.exists() and not os.access(target, os.W_OK):
         raise UsageError(f"{path}: file is not writable")
     return target
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write one file all at once; see :func:`write_all`."""
-    return write_all([(path, data)])[0]
 
 
 def write_all(files: list[tuple[str | os.PathLike[str], bytes]]) -> list[Path]:
@@ -95,9 +91,15 @@ def _final_mode(target: Path) -> int:
     """Keep an existing file's permissions; new files get the usual 0666 minus the umask."""
     if target.exists():
         return target.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return 0o666 & ~_umask()
+
+
+@functools.cache
+def _umask() -> int:
+    # reading the umask means setting it; do it once, not on every write
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def embed_snippet(

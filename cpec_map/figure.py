@@ -23,7 +23,7 @@ import shapely
 from pyproj import Geod
 
 from .errors import UsageError
-from .model import FigureOptions, Geodata, Layer, LayerStyle, Role, Status
+from .model import FIGURE_SIZES, FigureOptions, Geodata, Layer, LayerStyle, Role, Status
 from .style import (
     BOUNDARY_DASH,
     DEFAULT_POINT_FILL,
@@ -37,13 +37,7 @@ from .style import (
     status_key,
 )
 
-#: Named figure sizes in millimetres (width, height).
-SIZES: dict[str, tuple[float, float]] = {
-    "a4-landscape": (297.0, 210.0),
-    "a4-portrait": (210.0, 297.0),
-    "slide-16x9": (254.0, 142.875),
-    "column": (89.0, 110.0),
-}
+SIZES = FIGURE_SIZES
 MM_PER_INCH = 25.4
 #: Margin (fraction of the span) added around a view's bounding box.
 VIEW_MARGIN = 0.04

@@ -42,6 +42,16 @@ class Role(StrEnum):
     CONTEXT = "context"
 
 
+#: Named figure sizes in millimetres (width, height), for --size.
+FIGURE_SIZES: dict[str, tuple[float, float]] = {
+    "a4-landscape": (297.0, 210.0),
+    "a4-portrait": (210.0, 297.0),
+    "slide-16x9": (254.0, 142.875),
+    "column": (89.0, 110.0),
+}
+#: Basemaps the page offers by name (any token-free xyzservices provider works too).
+BASEMAP_CHOICES = ("light", "osm", "satellite", "outline")
+
 #: Kinds of boundary line a context feature may declare with ``boundary_type``.
 BOUNDARY_TYPES = ("international", "line_of_control", "disputed", "claim", "indefinite")
 
@@ -73,10 +83,6 @@ def is_iso_date(value: object) -> bool:
     return (hour or 0) < 24 and (minute or 0) < 60 and (second or 0) < 60
 
 
-#: Properties with a meaning of their own; everything else is shown as a free field.
-RESERVED_PROPERTIES = frozenset(
-    {"name", "status", "description", "sources", "precision", "as_of", "uncertainty_m"}
-)
 
 
 @dataclass(frozen=True, eq=False)
@@ -230,7 +236,6 @@ class LayerStyle:
     weight: float
     radius: float
     opacity: float = 1.0
-    hatch_disputed: bool = True
 
 
 @dataclass(frozen=True)

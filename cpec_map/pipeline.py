@@ -23,7 +23,6 @@ from .export import (
 )
 from .load import DEFAULT_MAX_FILE_MB, Progress, load_dir
 from .model import FigureOptions, Geodata, MapOptions
-from .render import check_basemap, render_html
 from .validate import validate
 
 
@@ -118,6 +117,8 @@ def build(
     and :class:`~cpec_map.errors.UsageError` for unusable folders, options or output
     paths; in both cases nothing is written.
     """
+    from .render import check_basemap, render_html  # folium is imported only to build
+
     options = options or MapOptions()
     figure = figure or FigureOptions(title=options.title, data_date=options.data_date)
     check_basemap(options.basemap)

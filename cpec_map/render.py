@@ -28,7 +28,7 @@ from jinja2 import Template
 
 from . import resources
 from .errors import UsageError
-from .model import Geodata, Layer, LayerStyle, MapOptions, Role
+from .model import BASEMAP_CHOICES, Geodata, Layer, LayerStyle, MapOptions, Role
 from .style import (
     BOUNDARY_DASH,
     DEFAULT_POINT_FILL,
@@ -57,7 +57,7 @@ CANVAS_MIN_VERTICES = 150_000
 
 def basemap_choices() -> list[str]:
     """Every value ``--basemap`` accepts (besides any token-free xyzservices name)."""
-    return [*BASEMAPS, OUTLINE_BASEMAP]
+    return list(BASEMAP_CHOICES)
 
 
 class Page(branca.element.Figure):

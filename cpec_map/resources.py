@@ -50,8 +50,3 @@ def gesture_handling() -> tuple[str, str]:
     script = (base / "leaflet-gesture-handling.min.js").read_text(encoding="utf-8")
     script = re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "", script)
     return script, (base / "leaflet-gesture-handling.min.css").read_text(encoding="utf-8")
-
-
-def leaflet_version() -> str:
-    """The Leaflet version the map ships, for the build manifest and the README."""
-    return str(xleaflet.VERSION)

@@ -99,12 +99,12 @@ def test_failed_build_keeps_the_previous_map(good: GeodataFolder, tmp_path: Path
 def test_unexpected_error_has_no_traceback_unless_debug(
     good: GeodataFolder, tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    import cpec_map.pipeline
+    import cpec_map.render
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(cpec_map.pipeline, "render_html", boom)
+    monkeypatch.setattr(cpec_map.render, "render_html", boom)
     out = tmp_path / "m.html"
     assert main(["--geodata", str(good), "--out", str(out)]) == 1
     err = capsys.readouterr().err

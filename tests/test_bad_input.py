@@ -293,3 +293,24 @@ def test_non_utf8_console_does_not_crash_the_report(geodata: GeodataFolder, tmp_
     )
     assert run.returncode == 0, run.stderr
     assert b"Traceback" not in run.stderr and (tmp_path / "地图.html").is_file()
+
+
+def test_a_failure_while_staging_leaves_every_file_as_it_was(geodata: GeodataFolder, tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    geodata.layer("layer", collection(feature()))
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    first.write_text("old a")
+    calls = []
+    real = tempfile.mkstemp
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # a.html and its embed are staged; b.html fails
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", flaky)
+    assert main(["--geodata", str(geodata), "--out", str(first), "--out", str(second)]) == 2
+    assert first.read_text() == "old a" and not second.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "geodata"]

@@ -142,3 +142,48 @@ def test_cli_writes_all_formats_with_sidecars_and_embed(tmp_path: Path, capsys) 
     assert '<img src="cpec_map.png" alt="Map of the whole corridor' in embed
     assert main(args + ["--view", "nowhere"]) == 2
     assert "--view nowhere: unknown view" in capsys.readouterr().err
+
+
+def test_whatever_check_accepts_builds_in_every_format(geodata: GeodataFolder, tmp_path: Path) -> None:
+    """Odd but valid data must not pass --check and then crash one of the outputs."""
+    mixed = {"type": "GeometryCollection", "geometries": [
+        {"type": "Point", "coordinates": [67.1, 24.9]},
+        {"type": "LineString", "coordinates": [[67.0, 24.8], [67.3, 25.0]]},
+        {"type": "Polygon", "coordinates": [[[67.5, 24.5], [67.8, 24.5], [67.8, 24.8], [67.5, 24.5]]]},
+    ]}
+    geodata.layer("odd", collection(
+        feature("Mixed", mixed, precision="approximate", uncertainty_m=3000,
+                extra={"nested": [1, {"a": None}]}, flag=True, big=10**30, name_ur="مخلوط"),
+        feature("Many", {"type": "MultiPoint", "coordinates": [[68, 25], [68.2, 25.1]]}, status="proposed"),
+        feature("Loc", {"type": "MultiLineString", "coordinates": [[[74, 34], [74.5, 34.5]]]},
+                status="operational", boundary_type="line_of_control", disputed=True),
+        {**feature("No place"), "geometry": None},
+    ))
+    assert main(["--geodata", str(geodata), "--check"]) == 0
+    outs = [tmp_path / f"m.{ext}" for ext in ("html", "png", "svg", "pdf")]
+    args = ["--geodata", str(geodata), "--quiet", "--lang", "ur", "--dpi", "60"]
+    assert main([*args, *(a for o in outs for a in ("--out", str(o)))]) == 0
+    assert all(o.stat().st_size > 1000 for o in outs)
+
+
+def test_figures_show_the_data_date_the_page_shows(small) -> None:
+    svg = render_figures(small, FigureOptions(dpi=72), ["svg"]).images["svg"].decode()
+    assert "Built from geodata of 2026-05-01" in svg  # the newest source date: no manifest date
+    assert "from geodata of 2026-05-01" in describe(small, FigureOptions()).caption
+
+
+def test_outputs_are_byte_identical_across_processes(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from conftest import ROOT
+
+    runs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        cmd = [sys.executable, "make_map.py", "--quiet", "--dpi", "60", "--size", "column",
+               "--out", str(out / "m.html"), "--out", str(out / "m.png"), "--out", str(out / "m.svg"),
+               "--out", str(out / "m.pdf")]
+        subprocess.run(cmd, cwd=ROOT, check=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": seed})
+        runs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert runs[0] == runs[1]

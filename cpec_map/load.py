@@ -8,7 +8,6 @@ kept without geometry so later rules can still report on its properties.
 
 from __future__ import annotations
 
-import contextvars
 import dataclasses
 import json
 import math
@@ -194,7 +193,8 @@ def _read_manifest(
         views_table = {}
     for name, box in views_table.items():
         ok = (
-            isinstance(box, list) and len(box) == 4
+            isinstance(box, list)
+            and len(box) == 4
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in box)
         )
         if ok and -180 <= box[0] < box[2] <= 180 and -90 <= box[1] < box[3] <= 90:
@@ -289,8 +289,12 @@ def _read_layer(
     try:
         display.encode("utf-8")
     except UnicodeEncodeError:
-        problems.append(Problem(display.encode("utf-8", "replace").decode("utf-8"),
-                                "file name is not valid UTF-8; rename the file"))
+        problems.append(
+            Problem(
+                display.encode("utf-8", "replace").decode("utf-8"),
+                "file name is not valid UTF-8; rename the file",
+            )
+        )
         return None
     size = path.stat().st_size
     if size > max_file_mb * 1e6:
@@ -396,8 +400,8 @@ def _lone_surrogate(text: str) -> str | None:
     """Name the first unpaired UTF-16 surrogate escape, which is not Unicode text."""
     for match in _SURROGATE_ESCAPE.finditer(text):
         code = int(match.group()[2:], 16)
-        after = text[match.end():match.end() + 6]
-        before = text[max(0, match.start() - 6):match.start()]
+        after = text[match.end() : match.end() + 6]
+        before = text[max(0, match.start() - 6) : match.start()]
         paired = (code < 0xDC00 and re.fullmatch(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}", after)) or (
             code >= 0xDC00 and re.fullmatch(r"\\u[dD][89abAB][0-9a-fA-F]{2}", before)
         )
@@ -466,8 +470,9 @@ def _read_feature(
     fid = item.get("id")
     if fid is not None and (not isinstance(fid, (str, int, float)) or isinstance(fid, bool)):
         problems.append(
-            Problem(display, f"id must be a string or a number, not {json.dumps(fid)[:40]}",
-                    index, name)
+            Problem(
+                display, f"id must be a string or a number, not {json.dumps(fid)[:40]}", index, name
+            )
         )
         fid = None
     if item.get("type") != "Feature":
@@ -498,7 +503,6 @@ class GeometryError(ValueError):
     """A GeoJSON geometry object that does not follow RFC 7946's structure."""
 
 
-_STRICT: contextvars.ContextVar[bool] = contextvars.ContextVar("strict_positions", default=False)
 #: ``true``/``false`` as an array element somewhere in a file: then positions are checked
 #: one by one (numpy would silently read them as 1 and 0).
 _BOOL_IN_ARRAY = re.compile(r"[\[,]\s*(?:true|false)\s*[,\]]")
@@ -518,48 +522,105 @@ def parse_geometry(obj: Any, *, strict: bool = False) -> shapely.Geometry:
     that the fast numpy path would read as 1 and 0 (the reader turns it on when a file
     has booleans inside arrays at all).
     """
-    token = _STRICT.set(strict)
-    try:
-        return _parse(obj)
-    finally:
-        _STRICT.reset(token)
+    return _GeometryParser(strict).parse(obj)
 
 
-def _parse(obj: Any) -> shapely.Geometry:
-    if not isinstance(obj, dict):
-        raise GeometryError(f"geometry is a JSON {_json_type(obj)}, not an object")
-    kind = obj.get("type")
-    if not isinstance(kind, str):
-        raise GeometryError(f"geometry type must be text, not {json.dumps(kind)[:40]}")
-    if kind == "GeometryCollection":
-        parts = obj.get("geometries")
-        if not isinstance(parts, list):
-            raise GeometryError('GeometryCollection has no "geometries" array')
-        return shapely.geometrycollections([_parse(p) for p in parts])
-    if kind not in _BUILDERS:
-        raise GeometryError(f"unknown geometry type {kind!r}")
-    if "coordinates" not in obj:
-        raise GeometryError(f'{kind} has no "coordinates"')
-    return _BUILDERS[kind](obj["coordinates"])
+class _GeometryParser:
+    """One parse, with its choice of fast (numpy) or strict (per position) reading."""
 
+    def __init__(self, strict: bool):
+        self.strict = strict
 
-def _positions(coords: Any, what: str, minimum: int) -> np.ndarray:
-    """An (n, 2) float array from a JSON array of positions, or a clear GeometryError."""
-    if not isinstance(coords, list):
-        raise GeometryError(f"{what} coordinates must be an array of positions")
-    if _STRICT.get():
-        arr = np.asarray([_position(c) for c in coords], dtype=float).reshape(-1, 2)
-    else:
-        try:
-            arr = np.asarray(coords)
-        except (ValueError, OverflowError):  # ragged (2-D and 3-D mixed), or malformed
+    def parse(self, obj: Any) -> shapely.Geometry:
+        if not isinstance(obj, dict):
+            raise GeometryError(f"geometry is a JSON {_json_type(obj)}, not an object")
+        kind = obj.get("type")
+        if not isinstance(kind, str):
+            raise GeometryError(f"geometry type must be text, not {json.dumps(kind)[:40]}")
+        if kind == "GeometryCollection":
+            parts = obj.get("geometries")
+            if not isinstance(parts, list):
+                raise GeometryError('GeometryCollection has no "geometries" array')
+            return shapely.geometrycollections([self.parse(p) for p in parts])
+        builders = {
+            "Point": self.point,
+            "MultiPoint": self.multipoint,
+            "LineString": self.linestring,
+            "MultiLineString": self.multilinestring,
+            "Polygon": self.polygon,
+            "MultiPolygon": self.multipolygon,
+        }
+        if kind not in builders:
+            raise GeometryError(f"unknown geometry type {kind!r}")
+        if "coordinates" not in obj:
+            raise GeometryError(f'{kind} has no "coordinates"')
+        return builders[kind](obj["coordinates"])
+
+    def positions(self, coords: Any, what: str, minimum: int) -> np.ndarray:
+        """An (n, 2) float array from a JSON array of positions, or a clear GeometryError."""
+        if not isinstance(coords, list):
+            raise GeometryError(f"{what} coordinates must be an array of positions")
+        arr = None
+        if not self.strict:
+            try:
+                arr = np.asarray(coords)
+            except (ValueError, OverflowError):  # ragged (2-D and 3-D mixed), or malformed
+                arr = None
+            if arr is not None and (
+                arr.dtype.kind not in "iuf" or arr.ndim != 2 or arr.shape[1] < 2
+            ):
+                arr = None
+        if arr is None:
             arr = np.asarray([_position(c) for c in coords], dtype=float).reshape(-1, 2)
-        if arr.dtype.kind not in "iuf" or arr.ndim != 2 or arr.shape[1] < 2:
-            arr = np.asarray([_position(c) for c in coords], dtype=float).reshape(-1, 2)
-    arr = np.ascontiguousarray(arr[:, :2], dtype=float)
-    if len(arr) < minimum:
-        raise GeometryError(f"{what} needs at least {minimum} positions, has {len(arr)}")
-    return arr
+        arr = np.ascontiguousarray(arr[:, :2], dtype=float)
+        if len(arr) < minimum:
+            raise GeometryError(f"{what} needs at least {minimum} positions, has {len(arr)}")
+        return arr
+
+    def point(self, coords: Any) -> shapely.Geometry:
+        x, y = _position(coords)
+        return shapely.points(x, y)
+
+    def multipoint(self, coords: Any) -> shapely.Geometry:
+        if not isinstance(coords, list):
+            raise GeometryError("MultiPoint coordinates must be an array of positions")
+        if not coords:
+            return shapely.from_wkt("MULTIPOINT EMPTY")
+        return shapely.multipoints(self.positions(coords, "MultiPoint", 1))
+
+    def linestring(self, coords: Any) -> shapely.Geometry:
+        return shapely.linestrings(self.positions(coords, "LineString", 2))
+
+    def ring(self, coords: Any) -> np.ndarray:
+        arr = self.positions(coords, "polygon ring", 4)
+        if not np.array_equal(arr[0], arr[-1]):
+            raise GeometryError(
+                f"polygon ring is not closed: first position {arr[0].tolist()} "
+                f"differs from last {arr[-1].tolist()}"
+            )
+        return arr
+
+    def polygon(self, coords: Any) -> shapely.Geometry:
+        if not isinstance(coords, list) or not coords:
+            raise GeometryError("Polygon coordinates must be a non-empty array of rings")
+        rings = [self.ring(r) for r in coords]
+        return shapely.Polygon(rings[0], rings[1:])  # holes may differ in length
+
+    def multilinestring(self, coords: Any) -> shapely.Geometry:
+        parts = self._parts(coords, self.linestring, "MultiLineString")
+        return (
+            shapely.multilinestrings(parts) if parts else shapely.from_wkt("MULTILINESTRING EMPTY")
+        )
+
+    def multipolygon(self, coords: Any) -> shapely.Geometry:
+        parts = self._parts(coords, self.polygon, "MultiPolygon")
+        return shapely.multipolygons(parts) if parts else shapely.from_wkt("MULTIPOLYGON EMPTY")
+
+    @staticmethod
+    def _parts(coords: Any, build: Callable[[Any], Any], what: str) -> list[Any]:
+        if not isinstance(coords, list):
+            raise GeometryError(f"{what} coordinates must be an array")
+        return [build(c) for c in coords]
 
 
 def _position(pos: Any) -> tuple[float, float]:
@@ -572,61 +633,3 @@ def _position(pos: Any) -> tuple[float, float]:
         if abs(v) > 1e15 or not math.isfinite(v):
             raise GeometryError(f"position {json.dumps(pos)[:40]} holds a number out of range")
     return float(x), float(y)
-
-
-def _point(coords: Any) -> shapely.Geometry:
-    x, y = _position(coords)
-    return shapely.points(x, y)
-
-
-def _multipoint(coords: Any) -> shapely.Geometry:
-    if not isinstance(coords, list):
-        raise GeometryError("MultiPoint coordinates must be an array of positions")
-    if not coords:
-        return shapely.from_wkt("MULTIPOINT EMPTY")
-    return shapely.multipoints(_positions(coords, "MultiPoint", 1))
-
-
-def _linestring(coords: Any) -> shapely.Geometry:
-    return shapely.linestrings(_positions(coords, "LineString", 2))
-
-
-def _ring(coords: Any) -> np.ndarray:
-    arr = _positions(coords, "polygon ring", 4)
-    if not np.array_equal(arr[0], arr[-1]):
-        raise GeometryError(
-            f"polygon ring is not closed: first position {arr[0].tolist()} "
-            f"differs from last {arr[-1].tolist()}"
-        )
-    return arr
-
-
-def _polygon(coords: Any) -> shapely.Geometry:
-    if not isinstance(coords, list) or not coords:
-        raise GeometryError("Polygon coordinates must be a non-empty array of rings")
-    rings = [_ring(r) for r in coords]
-    return shapely.Polygon(rings[0], rings[1:])  # holes may differ in length
-
-
-def _multi(part: Callable[[Any], shapely.Geometry], what: str) -> Callable[[Any], Any]:
-    def build(coords: Any) -> shapely.Geometry:
-        if not isinstance(coords, list):
-            raise GeometryError(f"{what} coordinates must be an array")
-        parts = [part(c) for c in coords]
-        if what == "MultiLineString":
-            return shapely.multilinestrings(parts) if parts else shapely.from_wkt(
-                "MULTILINESTRING EMPTY"
-            )
-        return shapely.multipolygons(parts) if parts else shapely.from_wkt("MULTIPOLYGON EMPTY")
-
-    return build
-
-
-_BUILDERS: dict[str, Callable[[Any], shapely.Geometry]] = {
-    "Point": _point,
-    "MultiPoint": _multipoint,
-    "LineString": _linestring,
-    "MultiLineString": _multi(_linestring, "MultiLineString"),
-    "Polygon": _polygon,
-    "MultiPolygon": _multi(_polygon, "MultiPolygon"),
-}

@@ -26,10 +26,15 @@ import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry import LineString, shape
 
+from cpec_map.model import BOUNDARY_TYPES as MODEL_BOUNDARY_TYPES
+from cpec_map.model import Precision, Status
+
 GEOD = Geod(ellps="WGS84")
-STATUSES = {"operational", "under_construction", "planned", "proposed"}
-PRECISIONS = {"exact", "approximate", "schematic"}
-BOUNDARY_TYPES = {"international", "line_of_control", "disputed", "claim", "indefinite"}
+# the package's vocabulary, so that the check and `make_map.py --check` cannot drift apart
+STATUSES = {s.value for s in Status}
+PRECISIONS = {p.value for p in Precision}
+BOUNDARY_TYPES = set(MODEL_BOUNDARY_TYPES)
+# stricter than the package on purpose: the shipped data carries dates, never timestamps
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 AS_OF_RE = DATE_RE  # YYYY, YYYY-MM or YYYY-MM-DD (OSM data is dated by year only)
 OFFICIAL_TOTAL = {"May 2026 plan (HRNW)": 1726, "2024 revised PC-I (ARY)": 1733}

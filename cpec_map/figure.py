@@ -144,19 +144,16 @@ def draw(geodata: Geodata, options: FigureOptions) -> Any:
         _frame(ax, fig, (west, south, east, north), _coverage(geodata))
 
         _land(ax, geodata)
-        drawn: list[Layer] = []
         for z, layer in enumerate(geodata.layers, start=2):
-            if not layer.spec.visible:
-                continue
-            _draw_layer(ax, layer, styles[layer.stem], z, scale)
-            drawn.append(layer)
+            if layer.spec.visible:
+                _draw_layer(ax, layer, styles[layer.stem], z, scale)
 
         furniture = [_scale_bar(ax, scale), _north_arrow(ax, scale)]
         fig.canvas.draw()  # lays out the text that label placement measures
         renderer = fig.canvas.get_renderer()
         _labels(
             ax,
-            drawn,
+            visible,
             options.lang,
             scale,
             renderer,
@@ -167,7 +164,7 @@ def draw(geodata: Geodata, options: FigureOptions) -> Any:
         entries = _legend_entries(visible, styles, scale, shapely.box(x0, y0, x1, y1))
         _place_legend(fig, ax, entries, landscape, scale, bottom)
         _title_block(fig, geodata, options, scale)
-        _footer(fig, geodata, drawn, scale)
+        _footer(fig, geodata, visible, scale)
     return fig
 
 
@@ -269,7 +266,6 @@ def _dash(pattern: tuple[float, ...] | None) -> Any:
 
 def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) -> None:
     from matplotlib.patches import Ellipse, PathPatch
-    from matplotlib.path import Path as MplPath
 
     context = layer.spec.role is Role.CONTEXT
     width = style.weight * 0.75 * scale
@@ -289,12 +285,7 @@ def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) 
         for part in _parts(geom):
             kind = part.geom_type
             if kind == "Polygon":
-                path = MplPath.make_compound_path(
-                    *(
-                        MplPath(np.asarray(r.coords)[:, :2], closed=True)
-                        for r in (part.exterior, *part.interiors)
-                    )
-                )
+                path = _polygon_path(part)
                 disputed = props.get("disputed") is True
                 fill = style.fill_opacity
                 if status == "planned":
@@ -369,7 +360,6 @@ def _coverage(geodata: Geodata) -> tuple[float, float, float, float] | None:
 def _land(ax: Any, geodata: Geodata) -> None:
     """Land under everything, from the layers that feed the offline outline basemap."""
     from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
 
     from .style import is_basemap_layer
 
@@ -379,13 +369,30 @@ def _land(ax: Any, geodata: Geodata) -> None:
         for feature in layer.features:
             for part in _parts(feature.geometry) if feature.geometry is not None else ():
                 if part.geom_type == "Polygon":
-                    path = MplPath.make_compound_path(
-                        *(
-                            MplPath(np.asarray(r.coords)[:, :2], closed=True)
-                            for r in (part.exterior, *part.interiors)
-                        )
+                    ax.add_patch(
+                        PathPatch(_polygon_path(part), facecolor=LAND, edgecolor="none", zorder=1)
                     )
-                    ax.add_patch(PathPatch(path, facecolor=LAND, edgecolor="none", zorder=1))
+
+
+def _polygon_path(polygon: Any) -> Any:
+    """A matplotlib path of a shapely polygon, holes included."""
+    from matplotlib.path import Path as MplPath
+
+    return MplPath.make_compound_path(
+        *(
+            MplPath(np.asarray(r.coords)[:, :2], closed=True)
+            for r in (polygon.exterior, *polygon.interiors)
+        )
+    )
+
+
+def _features_in(layer: Layer, box: Any) -> list[Any]:
+    """The layer's features that reach into ``box`` (vectorised: layers can be large)."""
+    located = [f for f in layer.features if f.geometry is not None]
+    if not located:
+        return []
+    hits = shapely.intersects(np.array([f.geometry for f in located], dtype=object), box)
+    return [f for f, hit in zip(located, hits, strict=True) if hit]
 
 
 def _parts(geom: Any) -> Iterable[Any]:
@@ -555,10 +562,7 @@ def _legend_entries(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    shown = [
-        (la, [f for f in la.features if f.geometry is not None and f.geometry.intersects(view)])
-        for la in layers
-    ]
+    shown = [(la, _features_in(la, view)) for la in layers]
     props = [f.properties for _, feats in shown for f in feats]
     entries: list[tuple[Any, str]] = []
     for layer, feats in shown:
@@ -800,11 +804,7 @@ def describe(
     parts, context = [], []
     sources: dict[tuple[str, str], str] = {}
     for layer in geodata.layers:
-        shown = [
-            f
-            for f in layer.features
-            if layer.spec.visible and f.geometry is not None and f.geometry.intersects(box)
-        ]
+        shown = _features_in(layer, box) if layer.spec.visible else []
         if not shown:
             continue
         if layer.spec.role is Role.CONTEXT:

@@ -49,8 +49,16 @@ FIGURE_SIZES: dict[str, tuple[float, float]] = {
     "slide-16x9": (254.0, 142.875),
     "column": (89.0, 110.0),
 }
-#: Basemaps the page offers by name (any token-free xyzservices provider works too).
-BASEMAP_CHOICES = ("light", "osm", "satellite", "outline")
+#: Tile basemaps the page offers: our name -> (label, xyzservices provider name).
+TILE_BASEMAPS: dict[str, tuple[str, str]] = {
+    "light": ("Light (Esri grey canvas)", "Esri.WorldGrayCanvas"),
+    "osm": ("OpenStreetMap", "OpenStreetMap.Mapnik"),
+    "satellite": ("Satellite (Esri World Imagery)", "Esri.WorldImagery"),
+}
+#: The basemap drawn from the context layers, which works offline.
+OUTLINE_BASEMAP = "outline"
+#: Every --basemap name (any token-free xyzservices provider name works too).
+BASEMAP_CHOICES = (*TILE_BASEMAPS, OUTLINE_BASEMAP)
 
 #: Kinds of boundary line a context feature may declare with ``boundary_type``.
 BOUNDARY_TYPES = ("international", "line_of_control", "disputed", "claim", "indefinite")

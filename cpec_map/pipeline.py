@@ -123,28 +123,28 @@ def build(
     figure = figure or FigureOptions(title=options.title, data_date=options.data_date)
     check_basemap(options.basemap)
     targets = [(Path(out), output_format(out)) for out in outputs]
-    for path, _ in targets:  # fail on a bad output path before any work is done
+    for path, _ in targets:  # fail on a bad output path or size before any work is done
         prepare_target(path)
+    static = sorted({fmt for _, fmt in targets} - {"html"})
+    if static:
+        from . import figure as figure_module  # matplotlib is imported only when needed
+
+        figure_module.parse_size(figure.size)
     report = check(geodata_dir, strict=strict, max_file_mb=max_file_mb, progress=progress)
     if not report.ok:
         raise CpecMapError(report.problems)
     geodata = report.geodata
-    formats = {fmt for _, fmt in targets}
-    static = sorted(formats - {"html"})
     figures: dict[str, bytes] = {}
     description = None
     if static:
-        from . import figure as figure_module  # matplotlib is imported only when needed
-
         figure_module.resolve_view(geodata, figure.view)  # a bad --view is a usage error
-        figure_module.parse_size(figure.size)
         if progress is not None:
             progress(f"drawing the static figure ({', '.join(static)})")
         rendered = figure_module.render_figures(geodata, figure, static)
         figures, description = rendered.images, rendered.description
     if progress is not None and geodata.feature_count > 50_000:
         progress(f"rendering {geodata.feature_count:,} features")
-    wants_html = "html" in formats or not targets
+    wants_html = any(fmt == "html" for _, fmt in targets) or not targets
     page = render_html(geodata, options).encode("utf-8") if wants_html else b""
     files: list[tuple[Path, bytes]] = []
     pngs = [path for path, fmt in targets if fmt == "png"]

@@ -28,7 +28,16 @@ from jinja2 import Template
 
 from . import resources
 from .errors import UsageError
-from .model import BASEMAP_CHOICES, Geodata, Layer, LayerStyle, MapOptions, Role
+from .model import (
+    BASEMAP_CHOICES,
+    OUTLINE_BASEMAP,
+    TILE_BASEMAPS,
+    Geodata,
+    Layer,
+    LayerStyle,
+    MapOptions,
+    Role,
+)
 from .style import (
     BOUNDARY_DASH,
     DEFAULT_POINT_FILL,
@@ -43,21 +52,9 @@ from .style import (
     status_key,
 )
 
-#: Basemaps offered in the switcher: our id -> (label, xyzservices provider name).
-BASEMAPS: dict[str, tuple[str, str]] = {
-    "light": ("Light (Esri grey canvas)", "Esri.WorldGrayCanvas"),
-    "osm": ("OpenStreetMap", "OpenStreetMap.Mapnik"),
-    "satellite": ("Satellite (Esri World Imagery)", "Esri.WorldImagery"),
-}
-OUTLINE_BASEMAP = "outline"
 #: Above these sizes a layer is drawn on canvas: SVG slows down with many thousand paths.
 CANVAS_MIN_FEATURES = 3000
 CANVAS_MIN_VERTICES = 150_000
-
-
-def basemap_choices() -> list[str]:
-    """Every value ``--basemap`` accepts (besides any token-free xyzservices name)."""
-    return list(BASEMAP_CHOICES)
 
 
 class Page(branca.element.Figure):
@@ -187,9 +184,9 @@ def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
     layers = [
         _layer_config(layer, styles[layer.stem], options.precision) for layer in geodata.layers
     ]
-    basemaps = [_tile_basemap(key, label, name) for key, (label, name) in BASEMAPS.items()]
+    basemaps = [_tile_basemap(key, label, name) for key, (label, name) in TILE_BASEMAPS.items()]
     default = options.basemap
-    if default not in BASEMAPS and default != OUTLINE_BASEMAP:
+    if default not in TILE_BASEMAPS and default != OUTLINE_BASEMAP:
         basemaps.append(_tile_basemap("custom", default, default))
         default = "custom"
     basemaps.append({"id": OUTLINE_BASEMAP, "name": "Outline (offline)", "offline": True})
@@ -216,7 +213,7 @@ def build_config(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
 
 def check_basemap(name: str) -> None:
     """Raise UsageError unless ``name`` is one of ours or a token-free xyzservices name."""
-    if name not in BASEMAPS and name != OUTLINE_BASEMAP:
+    if name not in TILE_BASEMAPS and name != OUTLINE_BASEMAP:
         _provider(name)
 
 
@@ -227,7 +224,7 @@ def _provider(name: str) -> Any:
             provider = xyz.query_name(name)
         except ValueError:
             raise UsageError(
-                f"--basemap {name}: unknown basemap (choose {', '.join(basemap_choices())}, "
+                f"--basemap {name}: unknown basemap (choose {', '.join(BASEMAP_CHOICES)}, "
                 "or an xyzservices provider name such as OpenTopoMap)"
             ) from None
         if provider.requires_token():

@@ -420,9 +420,14 @@
     }
   });
 
+  // The 26x14 box every legend and panel sample is drawn in.
+  function swatchBox() {
+    return svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
+  }
+
   function swatch(layerCfg, cfg) {
     var s = layerCfg.style;
-    var box = svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
+    var box = swatchBox();
     var kinds = layerCfg.kinds;
     if (kinds.indexOf("polygon") >= 0 && kinds.length === 1) {
       box.appendChild(svg("rect", {
@@ -487,7 +492,7 @@
       cfg.statusKey.forEach(function (row) {
         if (!present.status[row.value]) return;
         var li = el("li");
-        var icon = svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
+        var icon = swatchBox();
         var line = svg("line", { x1: "1", y1: "7", x2: "25", y2: "7", stroke: "#333", "stroke-width": "2.5", "stroke-linecap": "round" });
         var dash = dashArray(row.dash, 2.5);
         if (dash) line.setAttribute("stroke-dasharray", dash);
@@ -504,7 +509,7 @@
       cfg.precisionKey.forEach(function (row) {
         if (!present.precision[row.value] || row.value === "exact") return;
         var li = el("li");
-        var icon = svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
+        var icon = swatchBox();
         if (row.value === "approximate") {
           icon.appendChild(svg("circle", { cx: "13", cy: "7", r: "6", fill: "#333", "fill-opacity": "0.1", stroke: "#333", "stroke-dasharray": "2 2" }));
           icon.appendChild(svg("circle", { cx: "13", cy: "7", r: "2.5", fill: "#333" }));
@@ -525,7 +530,7 @@
       }
       if (present.disputed) {
         var li1 = el("li");
-        var i1 = svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
+        var i1 = swatchBox();
         i1.appendChild(svg("rect", { x: "2", y: "2", width: "22", height: "10", fill: state.styler.hatch("#555555"), stroke: "#555", "stroke-dasharray": "3 2" }));
         li1.appendChild(i1);
         li1.appendChild(el("span", null, "Disputed area"));
@@ -533,7 +538,7 @@
       }
       if (present.boundary.line_of_control) {
           var li2 = el("li");
-          var i2 = svg("svg", { width: "26", height: "14", viewBox: "0 0 26 14", "aria-hidden": "true", "class": "cpec-swatch" });
+          var i2 = swatchBox();
           i2.appendChild(svg("line", { x1: "1", y1: "7", x2: "25", y2: "7", stroke: "#555", "stroke-width": "1.5", "stroke-dasharray": dashArray(cfg.boundaryDash.line_of_control, 1.5) }));
           li2.appendChild(i2);
           li2.appendChild(el("span", null, "Line of Control"));

@@ -14,6 +14,7 @@ import io
 import logging
 import math
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,19 +23,17 @@ import numpy as np
 import shapely
 from pyproj import Geod
 
+from .document import ui_strings
 from .errors import UsageError
-from .model import FIGURE_SIZES, FigureOptions, Geodata, Layer, LayerStyle, Role, Status
+from .fonts import ARABIC_FAMILY, CJK_FAMILY, EMBEDDED, font_faces, font_path
+from .model import FIGURE_SIZES, FigureOptions, Geodata, Layer, LayerStyle, Role
 from .style import (
-    BOUNDARY_DASH,
-    DEFAULT_POINT_FILL,
     DEFAULT_UNCERTAINTY_M,
-    HOLLOW_STATUSES,
-    POINT_FILL,
-    SCHEMATIC_OPACITY,
-    STATUS_DASH,
-    precision_key,
+    feature_style,
+    layer_swatch,
+    legend_key,
+    legend_matches,
     resolve_styles,
-    status_key,
 )
 
 SIZES = FIGURE_SIZES
@@ -49,6 +48,7 @@ INK = "#1d2b36"
 GREY = "#4d5b66"
 LATIN_FONTS = ["DejaVu Sans"]
 _GEOD = Geod(ellps="WGS84")
+_SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def parse_size(text: str) -> tuple[float, float]:
@@ -234,16 +234,10 @@ def _fonts(lang: str) -> list[str]:
 
     if lang == "en":
         return LATIN_FONTS
-    if lang == "ur":
-        import fontpkg_noto_sans_arabic as pkg
-
-        font_manager.fontManager.addfont(str(sorted(pkg.ROOT.joinpath("files").glob("*.ttf"))[0]))
-        return [*LATIN_FONTS, pkg.FAMILY]
-    if lang == "zh":
-        import noto_cjk_sans_otc as pkg
-
-        font_manager.fontManager.addfont(str(pkg.FONT_PATH))
-        return [*LATIN_FONTS, "Noto Sans CJK SC"]
+    family = {"ur": ARABIC_FAMILY, "zh": CJK_FAMILY}.get(lang)
+    if family:
+        font_manager.fontManager.addfont(str(font_path(family)))
+        return [*LATIN_FONTS, family]
     raise UsageError(f"--lang {lang}: choose en, ur or zh")
 
 
@@ -260,65 +254,55 @@ def _quiet_font_fallback() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _dash(pattern: tuple[float, ...] | None) -> Any:
-    return "solid" if not pattern else (0, pattern)
+def _dash(pattern: Sequence[float] | None) -> Any:
+    return "solid" if not pattern else (0, tuple(pattern))
 
 
 def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) -> None:
+    """Draw a layer with :func:`style.feature_style`, the rules the page uses too."""
     from matplotlib.patches import Ellipse, PathPatch
 
     context = layer.spec.role is Role.CONTEXT
-    width = style.weight * 0.75 * scale
+    px = 0.75 * scale  # one screen pixel of the page, in points
     for feature in layer.features:
         geom, props = feature.geometry, feature.properties
         if geom is None or geom.is_empty:
             continue
-        status = props.get("status")
-        schematic = props.get("precision") == "schematic"
-        alpha = style.opacity * (SCHEMATIC_OPACITY if schematic else 1.0)
-        pattern = STATUS_DASH.get(Status(status)) if status in Status._value2member_map_ else None
-        btype = props.get("boundary_type")
-        if isinstance(btype, str) and btype in BOUNDARY_DASH:
-            pattern = BOUNDARY_DASH[btype]
-        elif props.get("disputed") is True and pattern is None:
-            pattern = BOUNDARY_DASH["disputed"]
         for part in _parts(geom):
             kind = part.geom_type
             if kind == "Polygon":
-                path = _polygon_path(part)
-                disputed = props.get("disputed") is True
-                fill = style.fill_opacity
-                if status == "planned":
-                    fill /= 2
-                elif status == "proposed":
-                    fill = 0
+                s = feature_style(style, props, "polygon")
+                fill = s["fillOpacity"]
                 ax.add_patch(
                     PathPatch(
-                        path,
-                        facecolor=_rgba(style.fill_color, fill) if fill else "none",
-                        edgecolor=_rgba(style.color, alpha),
-                        linewidth=width,
-                        linestyle=_dash(pattern),
-                        hatch="////" if disputed else None,
-                        hatchcolor=_rgba(style.color, 0.5) if disputed else None,
+                        _polygon_path(part),
+                        facecolor=_rgba(s["fillColor"], fill) if fill else "none",
+                        edgecolor=_rgba(s["color"], s["opacity"]),
+                        linewidth=s["weight"] * px,
+                        linestyle=_dash(s["dash"]),
+                        hatch="////" if s["hatch"] else None,
+                        hatchcolor=_rgba(s["color"], 0.5) if s["hatch"] else None,
                         zorder=z,
                     )
                 )
             elif kind == "LineString":
+                s = feature_style(style, props, "line")
                 xy = np.asarray(part.coords)
                 ax.plot(
                     xy[:, 0],
                     xy[:, 1],
-                    color=style.color,
-                    linewidth=width,
-                    alpha=alpha,
-                    linestyle=_dash(pattern),
+                    color=s["color"],
+                    linewidth=s["weight"] * px,
+                    alpha=s["opacity"],
+                    linestyle=_dash(s["dash"]),
                     zorder=z + (0 if context else 100),
                 )
             elif kind == "Point":
                 if props.get("precision") == "approximate":
+                    u = feature_style(style, props, "uncertainty")
                     radius = props.get("uncertainty_m")
-                    radius = radius if isinstance(radius, (int, float)) else DEFAULT_UNCERTAINTY_M
+                    ok = isinstance(radius, (int, float)) and not isinstance(radius, bool)
+                    radius = radius if ok and radius > 0 else DEFAULT_UNCERTAINTY_M
                     dlat = radius / 111_320
                     dlon = dlat / math.cos(math.radians(part.y))
                     ax.add_patch(
@@ -326,25 +310,23 @@ def _draw_layer(ax: Any, layer: Layer, style: LayerStyle, z: int, scale: float) 
                             (part.x, part.y),
                             2 * dlon,
                             2 * dlat,
-                            facecolor=_rgba(style.color, 0.08),
-                            edgecolor=style.color,
-                            linewidth=0.6 * scale,
-                            linestyle=(0, (3, 3)),
+                            facecolor=_rgba(u["fillColor"], u["fillOpacity"]),
+                            edgecolor=_rgba(u["color"], u["opacity"]),
+                            linewidth=u["weight"] * 0.6 * scale,
+                            linestyle=_dash(u["dash"]),
                             zorder=z + 150,
                         )
                     )
-                hollow = status in HOLLOW_STATUSES
-                fill = POINT_FILL.get(status, DEFAULT_POINT_FILL)  # type: ignore[call-overload]
+                s = feature_style(style, props, "point")
                 ax.plot(
                     [part.x],
                     [part.y],
                     marker="o",
                     linestyle="none",
-                    markersize=style.radius * 1.5 * scale,
-                    markerfacecolor="#ffffff" if hollow else _rgba(style.fill_color, fill),
-                    markeredgecolor=style.color,
+                    markersize=s["radius"] * 1.5 * scale,
+                    markerfacecolor=_rgba(s["fillColor"], s["fillOpacity"]),
+                    markeredgecolor=_rgba(s["color"], s["opacity"]),
                     markeredgewidth=1.2 * scale,
-                    alpha=alpha,
                     zorder=z + 200,
                 )
 
@@ -558,92 +540,70 @@ def _north_arrow(ax: Any, scale: float) -> list[Any]:
 def _legend_entries(
     layers: Sequence[Layer], styles: dict[str, LayerStyle], scale: float, view: Any
 ) -> list[tuple[Any, str]]:
-    """Legend rows for what the view shows: corridor layers, then the keys in use."""
+    """Legend rows for what the view shows: corridor layers, then the keys in use
+    (the same key, samples and labels as the page's legend: style.legend_key)."""
+    from matplotlib.lines import Line2D
+
+    shown = [(la, _features_in(la, view)) for la in layers]
+    found = [(f.properties, _kinds_of(f.geometry)) for _, feats in shown for f in feats]
+    strings = ui_strings()["en"]
+    entries: list[tuple[Any, str]] = []
+    for layer, feats in shown:
+        if layer.spec.role is Role.CORRIDOR and feats:
+            swatch = layer_swatch(layer, styles[layer.stem])
+            entries.append((_handle(swatch, scale), layer.spec.title))
+    sections = {"status": "Status", "precision": "Location and boundaries",
+                "boundaries": "Location and boundaries"}
+    heading = None
+    for entry in legend_key():
+        if not any(legend_matches(entry, props, kinds) for props, kinds in found):
+            continue
+        if sections[entry["section"]] != heading:
+            heading = sections[entry["section"]]
+            entries.append((Line2D([], [], linestyle="none"), heading))
+        entries.append((_handle(entry["samples"], scale), strings[entry["label"]]))
+    return entries
+
+
+def _kinds_of(geom: Any) -> set[str]:
+    kinds = {"Point": "point", "LineString": "line", "Polygon": "polygon"}
+    return {kinds[p.geom_type] for p in _parts(geom) if p.geom_type in kinds}
+
+
+def _handle(samples: dict[str, dict[str, Any]], scale: float) -> Any:
+    """A legend handle drawn from resolved sample styles (polygon, line, point)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    shown = [(la, _features_in(la, view)) for la in layers]
-    props = [f.properties for _, feats in shown for f in feats]
-    entries: list[tuple[Any, str]] = []
-    for layer, feats in shown:
-        if layer.spec.role is not Role.CORRIDOR or not feats:
-            continue
-        s = styles[layer.stem]
-        kinds = layer.geometry_kinds
-        if kinds == ("point",):
-            h: Any = Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=s.radius * 1.4 * scale,
-                markerfacecolor=s.fill_color,
-                markeredgecolor=s.color,
-            )
-        elif "line" in kinds:
-            h = Line2D(
-                [],
-                [],
-                color=s.color,
-                linewidth=min(s.weight, 4) * 0.75 * scale,
-                marker="o" if "point" in kinds else None,
-                markersize=4 * scale,
-                markerfacecolor=s.fill_color,
-            )
-        else:
-            h = Patch(facecolor=s.fill_color, edgecolor=s.color, alpha=0.6)
-        entries.append((h, layer.spec.title))
-    statuses = {p.get("status") for p in props}
-    rows = [r for r in status_key() if r["value"] in statuses]
-    if rows:
-        entries.append((Line2D([], [], linestyle="none"), "Status"))
-        for r in rows:
-            dash = tuple(r["dash"]) if r["dash"] else None
-            entries.append(
-                (
-                    Line2D([], [], color=INK, linewidth=1.6 * scale, linestyle=_dash(dash)),
-                    r["label"],
-                )
-            )
-    precisions = {p.get("precision") for p in props}
-    extra = [r for r in precision_key() if r["value"] in precisions and r["value"] != "exact"]
-    disputed = any(p.get("disputed") is True for p in props)
-    loc = any(p.get("boundary_type") == "line_of_control" for p in props)
-    if extra or disputed or loc:
-        entries.append((Line2D([], [], linestyle="none"), "Location and boundaries"))
-    for r in extra:
-        if r["value"] == "approximate":
-            h = Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=9 * scale,
-                markerfacecolor=_rgba(INK, 0.08),
-                markeredgecolor=INK,
-                markeredgewidth=0.6,
-            )
-        else:
-            h = Line2D([], [], color=INK, alpha=SCHEMATIC_OPACITY, linewidth=1.6 * scale)
-        entries.append((h, r["label"]))
-    if disputed:
-        entries.append(
-            (Patch(facecolor="none", edgecolor=GREY, hatch="////", linestyle="--"), "Disputed area")
+    px = 0.75 * scale
+    if "polygon" in samples and len(samples) == 1:
+        s = samples["polygon"]
+        return Patch(
+            facecolor=_rgba(s["fillColor"], max(s["fillOpacity"], 0.15)) if not s["hatch"]
+            else "none",
+            edgecolor=_rgba(s["color"], s["opacity"]),
+            linestyle=_dash(s["dash"]),
+            hatch="////" if s["hatch"] else None,
         )
-    if loc:
-        entries.append(
-            (
-                Line2D(
-                    [],
-                    [],
-                    color=GREY,
-                    linewidth=1.0 * scale,
-                    linestyle=_dash(BOUNDARY_DASH["line_of_control"]),
-                ),
-                "Line of Control",
-            )
+    line, point = samples.get("line"), samples.get("point")
+    ring = samples.get("uncertainty")
+    kwargs: dict[str, Any] = {"linestyle": "none"}
+    if line:
+        kwargs.update(color=_rgba(line["color"], line["opacity"]),
+                      linewidth=min(line["weight"], 4) * px, linestyle=_dash(line["dash"]))
+    if point and not ring:
+        kwargs.update(
+            marker="o",
+            markersize=min(point["radius"], 6.0) * 1.4 * scale,
+            markerfacecolor=_rgba(point["fillColor"], point["fillOpacity"]),
+            markeredgecolor=_rgba(point["color"], point["opacity"]),
+            markeredgewidth=1.0 * scale,
         )
-    return entries
+    if ring:  # the uncertainty circle is what an approximate site adds
+        kwargs.update(marker="o", markersize=9 * scale,
+                      markerfacecolor=_rgba(ring["fillColor"], ring["fillOpacity"]),
+                      markeredgecolor=ring["color"], markeredgewidth=0.6)
+    return Line2D([], [], **kwargs)
 
 
 def _place_legend(
@@ -777,8 +737,35 @@ def render_figures(geodata: Geodata, options: FigureOptions, formats: Iterable[s
         for fmt in sorted(set(formats)):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=options.dpi, metadata=_METADATA[fmt])
-            images[fmt] = buffer.getvalue()
+            images[fmt] = _embed_fonts(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
     return Rendered(images, describe(geodata, options, (x0, y0, x1, y1)))
+
+
+def _embed_fonts(svg: bytes) -> bytes:
+    """The SVG with the Noto faces its text uses embedded as ``@font-face`` rules, each
+    subset to that text and named first wherever its family is: text stays text (it can
+    be searched and copied) and still reads where Urdu or CJK fonts are not installed."""
+    source = svg.decode("utf-8")
+    text = "".join("".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{_SVG_NS}text"))
+    faces = {
+        family: rule
+        for family, rule in font_faces(text).items()
+        if f"'{family}'" in source  # a face only where matplotlib drew with that font
+    }
+    if not faces:
+        return svg
+
+    def first(match: re.Match[str]) -> str:
+        names = match[1]
+        for family in faces:
+            if f"'{family}'" in names:
+                names = f"'{EMBEDDED[family]}', {names}"
+        return f"font-family: {names}"
+
+    source = re.sub(r"font-family: ([^;\"]+)", first, source)
+    style = '<style type="text/css">' + "\n".join(faces.values()) + "</style>"
+    source = re.sub(r"<svg\b[^>]*>", lambda m: f"{m[0]}\n {style}", source, count=1)
+    return source.encode("utf-8")
 
 
 def describe(

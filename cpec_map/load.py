@@ -156,6 +156,18 @@ _SPEC_TYPES: Mapping[str, tuple[type, ...]] = {
     "description": (str,),
     "basemap": (bool,),
     "labels": (bool,),
+    "title_ur": (str,),
+    "title_zh": (str,),
+    "group_ur": (str,),
+    "group_zh": (str,),
+    "facets": (list,),
+    "interactive": (bool,),
+    "label_priority": (str,),
+    "chainage_from": (str,),
+}
+#: Manifest keys that translate another key: "title_ur" -> ("title", "ur").
+_I18N_KEYS = {
+    f"{base}_{lang}": (base, lang) for base in ("title", "group") for lang in ("ur", "zh")
 }
 
 
@@ -219,9 +231,27 @@ def _read_manifest(
         if note is not None and not isinstance(note, str):
             bad("[map] note must be a string")
             note = None
-        for key in sorted(set(map_table) - {"title", "data_date", "note"}):
+        translations: dict[str, dict[str, str]] = {"title": {}, "note": {}}
+        for base in translations:
+            for lang in ("ur", "zh"):
+                value = map_table.get(f"{base}_{lang}")
+                if value is None:
+                    continue
+                if isinstance(value, str) and value.strip():
+                    translations[base][lang] = value.strip()
+                else:
+                    bad(f"[map] {base}_{lang} must be a non-empty string")
+        known = {"title", "data_date", "note", "title_ur", "title_zh", "note_ur", "note_zh"}
+        for key in sorted(set(map_table) - known):
             bad(f"[map] unknown key {key!r} ignored", Severity.WARNING)
-        settings = MapSettings(title=title.strip(), data_date=data_date, note=note, views=views)
+        settings = MapSettings(
+            title=title.strip(),
+            data_date=data_date,
+            note=note,
+            views=views,
+            title_i18n=translations["title"],
+            note_i18n=translations["note"],
+        )
     else:
         bad("[map] must be a table")
 
@@ -270,6 +300,20 @@ def _read_manifest(
         if "title" in values and not values["title"].strip():
             bad(f"[layers.{stem}] title is empty")
             del values["title"]
+        for key, (base, lang) in _I18N_KEYS.items():
+            if key in values:
+                text = values.pop(key).strip()
+                if text:
+                    values.setdefault(f"{base}_i18n", {})[lang] = text
+                else:
+                    bad(f"[layers.{stem}] {key} is empty")
+        if "facets" in values:
+            facets = values["facets"]
+            if all(isinstance(f, str) and f.strip() for f in facets):
+                values["facets"] = tuple(dict.fromkeys(f.strip() for f in facets))
+            else:
+                bad(f"[layers.{stem}] facets must be a list of property names")
+                del values["facets"]
         values.setdefault("title", default_spec(stem).title)
         specs[stem] = LayerSpec(stem=stem, **values)
     return settings, specs

@@ -60,6 +60,9 @@ OUTLINE_BASEMAP = "outline"
 #: Every --basemap name (any token-free xyzservices provider name works too).
 BASEMAP_CHOICES = (*TILE_BASEMAPS, OUTLINE_BASEMAP)
 
+#: Languages the page and the figures speak; the first is the fallback.
+LANGUAGES = ("en", "ur", "zh")
+
 #: Kinds of boundary line a context feature may declare with ``boundary_type``.
 BOUNDARY_TYPES = ("international", "line_of_control", "disputed", "claim", "indefinite")
 
@@ -133,6 +136,18 @@ class LayerSpec:
     description: str | None = None
     basemap: bool | None = None
     labels: bool = False
+    #: Translations of ``title`` and ``group``: {"ur": ..., "zh": ...}.
+    title_i18n: Mapping[str, str] = field(default_factory=dict)
+    group_i18n: Mapping[str, str] = field(default_factory=dict)
+    #: Properties (besides status and precision) the page offers as filters.
+    facets: tuple[str, ...] = ()
+    #: Whether features take clicks; None means corridor layers do, context layers do not.
+    interactive: bool | None = None
+    #: Property whose larger values win when labels collide (default: file order).
+    label_priority: str | None = None
+    #: "layer/id" of the point feature distances along the layer's lines are measured
+    #: from (ML-1: Karachi City); its ``km_post``, if any, turns distance into km posts.
+    chainage_from: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,6 +205,9 @@ class MapSettings:
     data_date: str | None = None
     #: A short note shown with the legend, e.g. how disputed boundaries are drawn.
     note: str | None = None
+    #: Translations of the title and the note: {"ur": ..., "zh": ...}.
+    title_i18n: Mapping[str, str] = field(default_factory=dict)
+    note_i18n: Mapping[str, str] = field(default_factory=dict)
     #: Credits from the "## Map attribution" list of the folder's SOURCES.md.
     credits: tuple[str, ...] = ()
     #: Named areas (west, south, east, north) for framing figures, e.g. "gwadar".

@@ -117,7 +117,8 @@ def build(
     and :class:`~cpec_map.errors.UsageError` for unusable folders, options or output
     paths; in both cases nothing is written.
     """
-    from .render import check_basemap, render_html  # folium is imported only to build
+    from .document import check_basemap
+    from .render import render_html  # folium is imported only to build
 
     options = options or MapOptions()
     figure = figure or FigureOptions(title=options.title, data_date=options.data_date)

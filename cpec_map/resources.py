@@ -23,6 +23,27 @@ def asset(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def runtime_js() -> str:
+    """Our runtime: ``resources/js/*.js`` in file-name order, in one function scope."""
+    folder = resources.files("cpec_map").joinpath("resources", "js")
+    parts = sorted(
+        (p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".js")
+    )
+    body = "\n".join(text for _, text in parts)
+    return f"(function () {{\n{body}\n}})();\n"
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """Our stylesheet: ``resources/css/*.css`` in file-name order."""
+    folder = resources.files("cpec_map").joinpath("resources", "css")
+    parts = sorted(
+        (p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".css")
+    )
+    return "\n".join(text for _, text in parts)
+
+
+@lru_cache(maxsize=1)
 def leaflet_js() -> str:
     """Leaflet's minified script, without its trailing source-map comment."""
     text = (Path(xleaflet.BASE_DIR) / "leaflet.js").read_text(encoding="utf-8")

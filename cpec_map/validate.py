@@ -29,7 +29,31 @@ def validate(geodata: Geodata) -> list[Problem]:
     problems: list[Problem] = []
     for layer in geodata.layers:
         problems.extend(validate_layer(layer))
+    problems.extend(_check_references(geodata))
     return problems
+
+
+def _check_references(geodata: Geodata) -> Iterable[Problem]:
+    """Rules that span layers: what the manifest names must exist in the data."""
+    points = {
+        f"{layer.stem}/{f.id if f.id is not None else '#' + str(f.index)}"
+        for layer in geodata.layers
+        for f in layer.features
+        if f.geometry is not None and f.geometry.geom_type == "Point"
+    }
+    for layer in geodata.layers:
+        ref = layer.spec.chainage_from
+        if ref is not None and ref not in points:
+            # ERR: distances along the line would be measured from nowhere.
+            yield Problem(
+                layer.path,
+                f"chainage_from {ref!r} (layers.toml) names no point feature "
+                "(expected \"layer/id\", e.g. \"ml1_stations/ml1-st-karachi-city\")",
+            )
+        if ref is not None and "line" not in layer.geometry_kinds:
+            # WARN: chainage is measured along lines; a layer without any has none.
+            yield Problem(layer.path, "chainage_from is set but the layer has no lines",
+                          severity=Severity.WARNING)
 
 
 def validate_layer(layer: Layer) -> list[Problem]:

@@ -10,9 +10,10 @@ from bs4 import BeautifulSoup
 from conftest import GeodataFolder, collection, feature
 
 from cpec_map import build_map
+from cpec_map.document import build_document as build_config
 from cpec_map.load import load_dir
 from cpec_map.model import MapOptions
-from cpec_map.render import build_config, render_html
+from cpec_map.render import render_html
 
 LINE = {"type": "LineString", "coordinates": [[67.0123456789, 24.8], [68.3, 25.4]]}
 
@@ -63,7 +64,7 @@ def test_same_geodata_gives_same_bytes(geodata: GeodataFolder) -> None:
 def test_coordinates_are_rounded_to_the_precision(geodata: GeodataFolder) -> None:
     geodata.layer("route", collection(feature("Route", LINE)))
     _, soup = _page(geodata, precision=3)
-    coords = _data_block(soup)["layers"][0]["data"]["features"][0]["geometry"]["coordinates"]
+    coords = _data_block(soup)["layers"][0]["features"][0]["geometry"]["coordinates"]
     assert coords == [[67.012, 24.8], [68.3, 25.4]]
 
 
@@ -76,8 +77,8 @@ def test_markup_in_data_cannot_break_out_of_the_data_block(geodata: GeodataFolde
     # Leaflet, gesture handling, runtime, data block, map script: nothing from the data
     assert len(soup.find_all("script")) == 5
     data = _data_block(soup)
-    assert data["layers"][0]["title"] == evil
-    assert data["layers"][0]["data"]["features"][0]["properties"]["name"] == evil
+    assert data["layers"][0]["title"]["en"] == evil
+    assert data["layers"][0]["features"][0]["name"]["en"] == evil
     assert data["attribution"] == "&lt;b&gt;x&lt;/b&gt;"
 
 
@@ -92,8 +93,12 @@ def test_layers_follow_manifest_order_and_settings(geodata: GeodataFolder) -> No
     config = build_config(data, MapOptions())
     assert [layer["id"] for layer in config["layers"]] == ["b_context", "a_route"]
     context, route = config["layers"]
-    assert (context["role"], context["group"], context["visible"]) == ("context", "Context", False)
-    assert route["style"]["color"] == "#123456" and route["title"] == "The route"
+    assert (context["role"], context["group"]["en"], context["visible"]) == (
+        "context", "Context", False
+    )
+    styles = config["styles"]
+    assert styles[route["swatch"]["line"]]["color"] == "#123456"
+    assert route["title"] == {"en": "The route"}
 
 
 def test_a_new_file_appears_with_defaults(geodata: GeodataFolder) -> None:
@@ -101,10 +106,15 @@ def test_a_new_file_appears_with_defaults(geodata: GeodataFolder) -> None:
     geodata.manifest('[layers.route]\ntitle = "Route"\n')
     geodata.layer("new_dry_port", collection(feature("Dry port")))
     data, _ = load_dir(geodata.path)
-    layers = {layer["id"]: layer for layer in build_config(data, MapOptions())["layers"]}
-    assert layers["new_dry_port"]["title"] == "New dry port"
+    config = build_config(data, MapOptions())
+    layers = {layer["id"]: layer for layer in config["layers"]}
+    assert layers["new_dry_port"]["title"]["en"] == "New dry port"
     assert layers["new_dry_port"]["visible"] is True
-    assert layers["new_dry_port"]["style"]["color"] != layers["route"]["style"]["color"]
+
+    def colour(layer):
+        return {config["styles"][i]["color"] for i in layer["swatch"].values()}
+
+    assert colour(layers["new_dry_port"]).isdisjoint(colour(layers["route"]))
 
 
 def test_fit_bounds_cover_the_corridor_layers_only(geodata: GeodataFolder) -> None:
@@ -134,7 +144,7 @@ def test_basemap_switcher_has_attributed_tiles_and_an_offline_outline(
     config = build_config(data, MapOptions(basemap=basemap))
     tiles = [b for b in config["basemaps"] if not b.get("offline")]
     assert all(b["url"].startswith("https://") and b["attribution"] for b in tiles)
-    assert config["basemaps"][-1] == {"id": "outline", "name": "Outline (offline)", "offline": True}
+    assert config["basemaps"][-1] == {"id": "outline", "name": "basemap.outline", "offline": True}
     assert config["basemap"] in {b["id"] for b in config["basemaps"]}
     if basemap == "osm":
         assert "OpenStreetMap" in next(b for b in tiles if b["id"] == "osm")["attribution"]
@@ -154,7 +164,7 @@ def test_template_syntax_in_data_is_not_evaluated(geodata: GeodataFolder) -> Non
     geodata.layer("route", collection(feature(name, LINE)))
     geodata.manifest('[map]\ntitle = "{{ 6*6 }}"\n')
     html, soup = _page(geodata)
-    assert _data_block(soup)["layers"][0]["data"]["features"][0]["properties"]["name"] == name
+    assert _data_block(soup)["layers"][0]["features"][0]["name"]["en"] == name
     assert soup.title.string == "{{ 6*6 }}"
 
 

@@ -25,6 +25,8 @@ def main() -> None:
     p.add_argument("--offline", action="store_true", help="block all network requests")
     p.add_argument("--wait", type=int, default=2500, help="ms to wait for tiles")
     p.add_argument("--click", help="CSS selector to click before the screenshot")
+    p.add_argument("--hash", default="", help="URL fragment to open, e.g. 'lang=ur'")
+    p.add_argument("--eval", help="JavaScript to run before the screenshot (cpecMap is the app)")
     args = p.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     with sync_playwright() as pw:
@@ -37,11 +39,15 @@ def main() -> None:
                 "**/*",
                 lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
             )
-        page.goto(Path(args.html).resolve().as_uri())
-        page.wait_for_selector("[data-cpec-ready]")
+        uri = Path(args.html).resolve().as_uri()
+        page.goto(uri + (f"#{args.hash}" if args.hash else ""))
+        page.wait_for_selector("[data-cpec-ready]", timeout=15_000)
         page.wait_for_timeout(args.wait)
         if args.click:
             page.click(args.click)
+            page.wait_for_timeout(500)
+        if args.eval:
+            print("eval:", page.evaluate(args.eval))
             page.wait_for_timeout(500)
         page.screenshot(path=args.png)
         browser.close()

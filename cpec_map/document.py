@@ -1,0 +1,492 @@
+"""Resolve a validated geodata folder into the map document: one JSON-able dict that
+the page reads and nothing else.
+
+The document is versioned and described by ``resources/map_document.schema.json``.
+It holds everything decided at build time, once: layers, features with ids unique
+across the map, names per language, the resolved style of every feature and legend
+entry (from :func:`style.feature_style`, the one place style rules live), filter
+facets, the interface strings per language, and the geometry. The page's runtime
+only reads it; later stages (vector tiles, timelines, citations) add members
+without changing the ones here, and bump ``version`` when they must.
+"""
+
+from __future__ import annotations
+
+import heapq
+import html
+import json
+import math
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import shapely
+import xyzservices.providers as xyz
+from pyproj import Geod
+
+from . import resources
+from .errors import UsageError
+from .model import (
+    BASEMAP_CHOICES,
+    LANGUAGES,
+    OUTLINE_BASEMAP,
+    TILE_BASEMAPS,
+    Feature,
+    Geodata,
+    Layer,
+    LayerStyle,
+    MapOptions,
+    Precision,
+    Role,
+    Status,
+)
+from .style import (
+    DEFAULT_UNCERTAINTY_M,
+    feature_style,
+    is_basemap_layer,
+    layer_swatch,
+    legend_key,
+    resolve_styles,
+)
+
+#: Bumped whenever a member changes meaning or shape (adding members does not).
+SCHEMA_VERSION = 1
+SCHEMA_ID = "https://cpec-map.invalid/schema/map-document/1"
+
+#: Above these sizes a layer is drawn on canvas: SVG slows down with many thousand paths.
+CANVAS_MIN_FEATURES = 3000
+CANVAS_MIN_VERTICES = 150_000
+
+#: Properties the document lifts out of ``props`` into members of their own.
+PROMOTED = frozenset(
+    {"name", "name_ur", "name_zh", "status", "as_of", "precision", "uncertainty_m",
+     "description", "sources"}
+)
+_GEOD = Geod(ellps="WGS84")
+
+
+def feature_uid(layer: Layer, feature: Feature) -> str:
+    """The feature's id across the whole map: ``layer/id``, or ``layer/#index`` without one."""
+    own = feature.id if feature.id is not None else f"#{feature.index}"
+    return f"{layer.stem}/{own}"
+
+
+def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
+    """The map document of a validated geodata folder (see the module docstring)."""
+    styles = resolve_styles(geodata.layers)
+    table = _StyleTable()
+    strings = ui_strings()
+    layers = []
+    used: set[str] = set()
+    for layer in geodata.layers:
+        layers.append(_layer(layer, styles[layer.stem], table, options.precision, used, geodata))
+    settings = geodata.settings
+    title = options.title or settings.title
+    basemaps = [_tile_basemap(key, label, name) for key, (label, name) in TILE_BASEMAPS.items()]
+    default = options.basemap
+    if default not in TILE_BASEMAPS and default != OUTLINE_BASEMAP:
+        basemaps.append(_tile_basemap("custom", default, default))
+        default = "custom"
+    basemaps.append({"id": OUTLINE_BASEMAP, "name": "basemap.outline", "offline": True})
+    legend = _legend(table)
+    return {
+        "$schema": SCHEMA_ID,
+        "version": SCHEMA_VERSION,
+        "lang": options.lang if options.lang in LANGUAGES else LANGUAGES[0],
+        "languages": list(LANGUAGES),
+        "title": _i18n(title, {} if options.title else settings.title_i18n),
+        "note": _i18n(settings.note, settings.note_i18n) if settings.note else None,
+        "dataDate": geodata.data_date(options.data_date),
+        "attribution": " | ".join(html.escape(a) for a in geodata.credits()),
+        "credits": list(geodata.credits()),
+        "bounds": _bounds(geodata),
+        "basemaps": basemaps,
+        "basemap": default,
+        "facets": _facets(geodata),
+        "legend": legend,
+        "styles": table.rows,
+        "strings": strings,
+        "layers": layers,
+    }
+
+
+def _i18n(text: str | None, translations: Mapping[str, str]) -> dict[str, str]:
+    """Text per language: English always, the others where the data gives them."""
+    out = {"en": text or ""}
+    out.update({k: v for k, v in translations.items() if v})
+    return out
+
+
+@cache
+def ui_strings() -> dict[str, dict[str, str]]:
+    """Interface strings per language from ``resources/i18n/<lang>.json``."""
+    return {lang: json.loads(resources.asset(f"i18n/{lang}.json")) for lang in LANGUAGES}
+
+
+class _StyleTable:
+    """Resolved styles, each stored once and referred to by index (most features share)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, style: dict[str, Any]) -> int:
+        key = json.dumps(style, sort_keys=True)
+        if key not in self._index:
+            self._index[key] = len(self.rows)
+            self.rows.append(style)
+        return self._index[key]
+
+
+def _layer(
+    layer: Layer,
+    style: LayerStyle,
+    table: _StyleTable,
+    precision: int,
+    used: set[str],
+    geodata: Geodata,
+) -> dict[str, Any]:
+    spec = layer.spec
+    located = [f for f in layer.features if f.geometry is not None and not f.geometry.is_empty]
+    geoms = np.array([f.geometry for f in located], dtype=object)
+    vertices = int(shapely.get_num_coordinates(geoms).sum()) if len(geoms) else 0
+    chainage = _chainage(layer, geodata, precision) if spec.chainage_from else {}
+    ranks = _label_ranks(layer, located) if spec.labels else {}
+    # points, the common case of big layers, are rounded in one vectorised call
+    is_point = shapely.get_type_id(geoms) == 0 if len(geoms) else np.zeros(0, dtype=bool)
+    point_xy = iter(np.round(shapely.get_coordinates(geoms[is_point]), precision).tolist())
+    features = []
+    for f, point in zip(located, is_point, strict=True):
+        geometry = (
+            {"type": "Point", "coordinates": next(point_xy)}
+            if point else geometry_json(f.geometry, precision)
+        )
+        features.append(_feature(layer, f, geometry, style, table, used, ranks, chainage))
+    canvas = len(features) >= CANVAS_MIN_FEATURES or vertices >= CANVAS_MIN_VERTICES
+    kinds = list(layer.geometry_kinds)
+    interactive = spec.interactive if spec.interactive is not None else (
+        spec.role is Role.CORRIDOR
+    )
+    return {
+        "id": spec.stem,
+        "cls": re.sub(r"[^a-z0-9_-]", "-", spec.stem.lower()),
+        "title": _i18n(spec.title, spec.title_i18n),
+        "group": _i18n(spec.group, spec.group_i18n),
+        "role": spec.role.value,
+        "visible": spec.visible,
+        "interactive": interactive,
+        "basemap": is_basemap_layer(layer),
+        "labels": spec.labels,
+        "description": spec.description,
+        "kinds": kinds,
+        "renderer": "canvas" if canvas else "svg",
+        "swatch": {k: table.add(v) for k, v in layer_swatch(layer, style).items()},
+        "facets": list(spec.facets),
+        "chainageFrom": _chainage_origin_doc(geodata, spec.chainage_from) if chainage else None,
+        "features": features,
+    }
+
+
+def _feature(
+    layer: Layer,
+    f: Feature,
+    geometry: dict[str, Any],
+    style: LayerStyle,
+    table: _StyleTable,
+    used: set[str],
+    ranks: Mapping[int, int],
+    chainage: Mapping[int, list[float | None]],
+) -> dict[str, Any]:
+    props = f.properties
+    uid = feature_uid(layer, f)
+    base, n = uid, 1
+    while uid in used:  # "5" and 5, or an id that looks like "#3": keep ids unique
+        n += 1
+        uid = f"{base}~{n}"
+    used.add(uid)
+    name: dict[str, str] = {}
+    for lang, key in zip(LANGUAGES, ("name", "name_ur", "name_zh"), strict=True):
+        value = props.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
+            name[lang] = str(value)
+    out: dict[str, Any] = {"id": uid, "name": name}
+    for key, member in (("status", "status"), ("precision", "precision"), ("as_of", "asOf")):
+        value = props.get(key)
+        if isinstance(value, str):
+            out[member] = value
+    kinds = sorted(_geometry_kinds(f.geometry))
+    out["style"] = {k: table.add(feature_style(style, props, k)) for k in kinds}
+    if props.get("precision") == Precision.APPROXIMATE.value and "point" in kinds:
+        radius = props.get("uncertainty_m")
+        ok = isinstance(radius, (int, float)) and not isinstance(radius, bool) and radius > 0
+        out["uncertainty"] = float(radius) if ok else DEFAULT_UNCERTAINTY_M
+        out["style"]["uncertainty"] = table.add(feature_style(style, props, "uncertainty"))
+    if isinstance(props.get("description"), str):
+        out["description"] = props["description"]
+    if "sources" in props:
+        out["sources"] = props["sources"]
+    rest = {k: v for k, v in props.items() if k not in PROMOTED}
+    if rest:
+        out["props"] = rest
+    if f.index in ranks:
+        out["rank"] = ranks[f.index]
+    if f.index in chainage:
+        out["chainage"] = chainage[f.index]
+    out["geometry"] = geometry
+    return out
+
+
+_KINDS = {"Point": "point", "MultiPoint": "point", "Polygon": "polygon",
+          "MultiPolygon": "polygon", "LineString": "line", "MultiLineString": "line",
+          "LinearRing": "line"}
+
+
+def _geometry_kinds(geom: Any) -> set[str]:
+    if geom.geom_type == "GeometryCollection":
+        return set().union(*(_geometry_kinds(g) for g in geom.geoms))
+    return {_KINDS[geom.geom_type]}
+
+
+def _legend(table: _StyleTable) -> list[dict[str, Any]]:
+    """The legend key with its sample styles stored in the style table."""
+    out = []
+    for entry in legend_key():
+        item = dict(entry)
+        item["samples"] = {k: table.add(v) for k, v in entry["samples"].items()}
+        out.append(item)
+    return out
+
+
+def _facets(geodata: Geodata) -> list[dict[str, Any]]:
+    """Filters the page offers: status and precision, then each facet a layer declares,
+    with the values that occur (in lifecycle order for status, else sorted)."""
+    facets: list[dict[str, Any]] = []
+    declared: dict[str, list[str]] = {}
+    for layer in geodata.layers:
+        for name in layer.spec.facets:
+            declared.setdefault(name, [])
+
+    def values(key: str) -> list[str]:
+        found = {
+            v for layer in geodata.layers for f in layer.features
+            if f.geometry is not None and isinstance(v := f.properties.get(key), str) and v
+        }
+        return sorted(found)
+
+    statuses = set(values("status"))
+    facets.append({"id": "status", "label": "facet.status",
+                   "values": [s.value for s in Status if s.value in statuses]})
+    precisions = set(values("precision"))
+    facets.append({"id": "precision", "label": "facet.precision",
+                   "values": [p.value for p in Precision if p.value in precisions]})
+    for name in sorted(declared):
+        if name in ("status", "precision"):
+            continue
+        facets.append({"id": name, "label": f"prop.{name}", "values": values(name)})
+    return [f for f in facets if f["values"]]
+
+
+def _label_ranks(layer: Layer, located: Sequence[Feature]) -> dict[int, int]:
+    """Label priority of each feature (0 first): the manifest's ``label_priority``
+    property, larger first, ties and features without it in file order."""
+    key = layer.spec.label_priority
+
+    def weight(f: Feature) -> float:
+        value = f.properties.get(key) if key else None
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return -float(value) if ok and math.isfinite(value) else math.inf
+
+    ordered = sorted(located, key=lambda f: (weight(f), f.index))
+    return {f.index: rank for rank, f in enumerate(ordered)}
+
+
+# --- chainage ----------------------------------------------------------------------------
+
+
+def chainage_origin(geodata: Geodata, ref: str) -> tuple[Feature, Layer] | None:
+    """The point feature a ``chainage_from = "layer/id"`` reference names, if any."""
+    stem, _, own = ref.partition("/")
+    for layer in geodata.layers:
+        if layer.stem != stem:
+            continue
+        for f in layer.features:
+            if f.geometry is None or f.geometry.geom_type != "Point":
+                continue
+            if str(f.id) == own or (f.id is None and own == f"#{f.index}"):
+                return f, layer
+    return None
+
+
+def _chainage_origin_doc(geodata: Geodata, ref: str | None) -> dict[str, Any] | None:
+    found = chainage_origin(geodata, ref or "")
+    if found is None:
+        return None
+    feature, layer = found
+    names = {
+        lang: str(v)
+        for lang, key in zip(LANGUAGES, ("name", "name_ur", "name_zh"), strict=True)
+        if isinstance(v := feature.properties.get(key), str) and v
+    }
+    post = feature.properties.get("km_post")
+    ok = isinstance(post, (int, float)) and not isinstance(post, bool) and math.isfinite(post)
+    return {"id": feature_uid(layer, feature), "name": names, "kmPost": post if ok else None}
+
+
+def _chainage(layer: Layer, geodata: Geodata, precision: int) -> dict[int, list[float | None]]:
+    """Distance (km, geodesic on WGS84) from the origin along the layer's lines to every
+    vertex of every line feature, by feature index, in the order of the vertices in the
+    feature's geometry. The lines form a network (branches, loops): a vertex's chainage
+    is its shortest distance from the origin through it. Vertices the network does not
+    connect to the origin have ``None``."""
+    found = chainage_origin(geodata, layer.spec.chainage_from or "")
+    if found is None:
+        return {}
+    origin = found[0].geometry
+    scale = 10**precision
+    nodes: dict[tuple[int, int], int] = {}
+    coords: list[tuple[float, float]] = []
+    edges: dict[int, list[tuple[int, float]]] = {}
+    per_feature: dict[int, list[list[int]]] = {}
+
+    def node(x: float, y: float) -> int:
+        key = (round(x * scale), round(y * scale))
+        if key not in nodes:
+            nodes[key] = len(coords)
+            coords.append((x, y))
+        return nodes[key]
+
+    for f in layer.features:
+        if f.geometry is None:
+            continue
+        parts = list(_lines(f.geometry))
+        if not parts:
+            continue
+        ids = []
+        for part in parts:
+            xy = shapely.get_coordinates(part)
+            seq = [node(x, y) for x, y in xy]
+            ids.append(seq)
+            if len(xy) > 1:
+                lengths = _GEOD.line_lengths(xy[:, 0], xy[:, 1])
+                for a, b, d in zip(seq, seq[1:], lengths, strict=False):
+                    edges.setdefault(a, []).append((b, d))
+                    edges.setdefault(b, []).append((a, d))
+        per_feature[f.index] = ids
+    if not coords:
+        return {}
+    xy = np.array(coords)
+    _, _, gaps = _GEOD.inv(np.full(len(xy), origin.x), np.full(len(xy), origin.y),
+                           xy[:, 0], xy[:, 1])
+    start = int(np.argmin(gaps))
+    dist = {start: 0.0}
+    queue = [(0.0, start)]
+    while queue:
+        d, a = heapq.heappop(queue)
+        if d > dist.get(a, math.inf):
+            continue
+        for b, w in edges.get(a, ()):
+            if d + w < dist.get(b, math.inf):
+                dist[b] = d + w
+                heapq.heappush(queue, (d + w, b))
+    out: dict[int, list[float | None]] = {}
+    for index, parts in per_feature.items():
+        out[index] = [
+            round(dist[n] / 1000, 2) if n in dist else None for seq in parts for n in seq
+        ]
+    return out
+
+
+def _lines(geom: Any) -> Iterable[Any]:
+    kind = geom.geom_type
+    if kind in ("LineString", "LinearRing"):
+        yield geom
+    elif kind in ("MultiLineString", "GeometryCollection"):
+        for g in geom.geoms:
+            yield from _lines(g)
+
+
+# --- geometry and basemaps -----------------------------------------------------------------
+
+
+def geometry_json(geom: Any, precision: int) -> dict[str, Any]:
+    """GeoJSON geometry with coordinates rounded to ``precision`` decimals."""
+    kind = geom.geom_type
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [geometry_json(g, precision) for g in geom.geoms]}
+
+    def seq(part: Any) -> list[list[float]]:
+        coords = np.round(shapely.get_coordinates(part), precision)
+        return coords.tolist()  # type: ignore[no-any-return]
+
+    def rings(poly: Any) -> list[list[list[float]]]:
+        return [seq(poly.exterior), *(seq(r) for r in poly.interiors)]
+
+    if kind == "Point":
+        coords: Any = seq(geom)[0]
+    elif kind in ("LineString", "LinearRing"):
+        kind, coords = "LineString", seq(geom)
+    elif kind == "Polygon":
+        coords = rings(geom)
+    elif kind == "MultiPoint":
+        coords = seq(geom)
+    elif kind == "MultiLineString":
+        coords = [seq(g) for g in geom.geoms]
+    else:  # MultiPolygon
+        coords = [rings(g) for g in geom.geoms]
+    return {"type": kind, "coordinates": coords}
+
+
+def _bounds(geodata: Geodata) -> list[list[float]]:
+    """[[south, west], [north, east]] of the corridor layers (all layers if there are none)."""
+    for roles in ((Role.CORRIDOR,), (Role.CORRIDOR, Role.CONTEXT)):
+        geoms = [
+            f.geometry
+            for layer in geodata.layers
+            if layer.spec.role in roles
+            for f in layer.features
+            if f.geometry is not None and not f.geometry.is_empty
+        ]
+        if geoms:
+            x0, y0, x1, y1 = shapely.total_bounds(np.array(geoms, dtype=object))
+            return [[round(y0, 4), round(x0, 4)], [round(y1, 4), round(x1, 4)]]
+    return [[23.5, 60.5], [37.5, 77.5]]  # Pakistan, when there is nothing to fit
+
+
+def check_basemap(name: str) -> None:
+    """Raise UsageError unless ``name`` is one of ours or a token-free xyzservices name."""
+    if name not in TILE_BASEMAPS and name != OUTLINE_BASEMAP:
+        _provider(name)
+
+
+def _provider(name: str) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # xyzservices warns about token-only providers
+        try:
+            provider = xyz.query_name(name)
+        except ValueError:
+            raise UsageError(
+                f"--basemap {name}: unknown basemap (choose {', '.join(BASEMAP_CHOICES)}, "
+                "or an xyzservices provider name such as OpenTopoMap)"
+            ) from None
+        if provider.requires_token():
+            raise UsageError(f"--basemap {name}: this provider needs an API key; choose another")
+        return provider
+
+
+def _tile_basemap(key: str, label: str, provider_name: str) -> dict[str, Any]:
+    found = _provider(provider_name)
+    out: dict[str, Any] = {
+        "id": key,
+        "name": f"basemap.{key}" if key in TILE_BASEMAPS else label,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out["url"] = found.build_url(fill_subdomain=False)
+        out["attribution"] = found.html_attribution
+        out["maxZoom"] = int(found.get("max_zoom", 19))
+    if "subdomains" in found:
+        out["subdomains"] = found["subdomains"]
+    return out

@@ -1,0 +1,67 @@
+/* Records: one per feature of the document, in document order, with what filters and
+ * counts need. ``records.byId`` finds a feature by its map-wide id. */
+
+function Records(doc) {
+  var list = [], byId = Object.create(null), byLayer = Object.create(null);
+  doc.layers.forEach(function (layerDoc) {
+    byLayer[layerDoc.id] = [];
+    layerDoc.features.forEach(function (f) {
+      var rec = { id: f.id, f: f, layer: layerDoc, item: null, shown: false };
+      list.push(rec);
+      byId[f.id] = rec;
+      byLayer[layerDoc.id].push(rec);
+    });
+  });
+  this.list = list;
+  this.byId = byId;
+  this.byLayer = byLayer;
+}
+
+/* The value a feature has for a facet (status, precision, or a declared property). */
+function facetValue(rec, facet) {
+  if (facet === "status") return rec.f.status;
+  if (facet === "precision") return rec.f.precision;
+  var v = own(rec.f.props, facet);
+  return typeof v === "string" ? v : undefined;
+}
+
+/* Whether a feature passes the filters. A feature without the facet's property (a city
+ * has no status) is not filtered by it: filters narrow what they describe. */
+function passesFilters(rec, filters) {
+  var keys = Object.keys(filters);
+  for (var i = 0; i < keys.length; i++) {
+    var value = facetValue(rec, keys[i]);
+    if (value !== undefined && filters[keys[i]].indexOf(value) < 0) return false;
+  }
+  return true;
+}
+
+/* Whether a record matches a legend entry: its ``match`` (property -> value) and, if
+ * the entry names ``kinds``, a geometry of one of them (a disputed *area* is a polygon). */
+function matches(rec, entry) {
+  var match = entry.match;
+  if (entry.kinds && !entry.kinds.some(function (k) { return own(rec.f.style, k) !== undefined; })) return false;
+  return Object.keys(match).every(function (k) {
+    var v;
+    if (k === "status") v = rec.f.status;
+    else if (k === "precision") v = rec.f.precision;
+    else v = own(rec.f.props, k);
+    return v === match[k];
+  });
+}
+
+/* A point to open a feature's popup at: the site, or the middle of a line or area. */
+function anchorOf(rec) {
+  var item = rec.item;
+  if (!item) return null;
+  if (item.getLatLng) return item.getLatLng();
+  var geom = rec.f.geometry;
+  if (geom.type === "LineString" || geom.type === "MultiLineString") {
+    var coords = geom.type === "LineString" ? geom.coordinates : geom.coordinates[Math.floor(geom.coordinates.length / 2)];
+    var mid = coords[Math.floor(coords.length / 2)];
+    return L.latLng(mid[1], mid[0]);
+  }
+  if (item.getBounds) return item.getBounds().getCenter();
+  var first = firstLatLng(geom);
+  return first ? L.latLng(first[0], first[1]) : null;
+}

@@ -1,0 +1,263 @@
+/* The app: reads the document, builds the store, draws, and keeps the map, panel,
+ * legend and labels in step with the store. Exposed as ``window.CpecMap.build``. */
+
+function readHashLang(doc) {
+  var m = /(?:^|[#&])lang=([a-z]{2})\b/.exec(window.location.hash);
+  return m && doc.languages.indexOf(m[1]) >= 0 ? m[1] : doc.lang;
+}
+
+function build(map, doc) {
+  var root = map.getContainer().parentNode;
+  var app = {
+    doc: doc, map: map, root: root, uid: map.getContainer().id,
+    hatcher: new Hatcher(), records: new Records(doc), groups: Object.create(null),
+    basemaps: Object.create(null), counts: { layers: {}, facets: {}, legend: [] }
+  };
+  app.features = app.records.list;
+  var layers = {};
+  doc.layers.forEach(function (l) { layers[l.id] = !!l.visible; });
+  var center = map.getCenter();
+  app.store = new Store({
+    view: { lat: center.lat, lng: center.lng, zoom: map.getZoom() },
+    layers: layers, filters: {}, lang: readHashLang(doc), query: "", selected: null,
+    basemap: doc.basemap
+  });
+  app.i18n = new I18n(doc, app.store.get().lang);
+
+  [["cpec-basemap", 150], ["cpec-context", 350], ["cpec-uncertainty", 390], ["cpec-points", 450]]
+    .forEach(function (p) { map.createPane(p[0]).style.zIndex = String(p[1]); });
+  map.getPane("popupPane").style.zIndex = "1000";  // above the controls: never covered
+
+  // The side panel beside the map (a drawer on narrow screens).
+  app.side = new Side(app);
+  root.insertBefore(app.side.aside, root.firstChild);
+  root.appendChild(app.side.menu);
+  app.panel = new Panel(app);
+  app.side.tabs.layers.panel.appendChild(app.panel.root);
+
+  // Draw every layer once; filters add and remove features from their layer's group.
+  doc.layers.forEach(function (layerDoc) {
+    app.groups[layerDoc.id] = drawLayer(app, layerDoc);
+  });
+  app.features.forEach(function (rec) { if (rec.item) bindFeature(app, rec); });
+  app.labelled = app.features.filter(function (r) { return r.label; })
+    .sort(function (a, b) { return (a.f.rank || 0) - (b.f.rank || 0); });
+
+  // Basemaps: tiles, and the outline drawn from the context layers (works offline).
+  doc.basemaps.forEach(function (b) {
+    if (b.offline) { app.basemaps[b.id] = buildOutline(app); return; }
+    var opts = { attribution: b.attribution, maxZoom: b.maxZoom, crossOrigin: true };
+    if (b.subdomains) opts.subdomains = b.subdomains;
+    var tiles = L.tileLayer(b.url, opts), loaded = 0, failed = 0;
+    tiles.on("tileload", function () { loaded++; });
+    tiles.on("tileerror", function () {
+      failed++;
+      if (failed === 4 && loaded === 0 && app.store.get().basemap === b.id) {
+        app.store.set({ basemap: "outline" });
+        app.panel.say("basemap.offline_notice");
+        app.toast("basemap.offline_notice");
+      }
+    });
+    app.basemaps[b.id] = tiles;
+  });
+
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" target="_blank" rel="noopener noreferrer">Leaflet</a>');
+  if (doc.attribution) map.attributionControl.addAttribution(doc.attribution);
+  app.buttons = new MapButtons(app).addTo(map);
+  L.control.scale({ position: "bottomleft", imperial: false, maxWidth: 140 }).addTo(map);
+  app.legend = new Legend(app).addTo(map);
+
+  app.toast = function (key) {
+    var box = app.toastBox;
+    if (!box) {
+      box = app.toastBox = el("div", "cpec-toast");
+      box.setAttribute("role", "status");
+      root.appendChild(box);
+    }
+    app.i18n.put(box, key);
+    box.hidden = false;
+    clearTimeout(app.toastTimer);
+    app.toastTimer = setTimeout(function () { box.hidden = true; }, 8000);
+  };
+
+  /* What is shown: a record is shown when its layer is visible and it passes the filters. */
+  app.isShown = function (rec, state) {
+    state = state || app.store.get();
+    return !!state.layers[rec.layer.id] && passesFilters(rec, state.filters);
+  };
+  app.shownFeatures = function () { return app.features.filter(function (r) { return r.shown; }); };
+
+  function recount(state) {
+    var counts = { layers: {}, facets: {}, legend: doc.legend.map(function () { return 0; }) };
+    doc.layers.forEach(function (l) { counts.layers[l.id] = { shown: 0, total: 0 }; });
+    app.features.forEach(function (rec) {
+      if (!rec.item) return;
+      var c = counts.layers[rec.layer.id];
+      c.total++;
+      if (rec.shown) {
+        c.shown++;
+        doc.legend.forEach(function (entry, i) {
+          if (matches(rec, entry)) counts.legend[i]++;
+        });
+      }
+      if (!state.layers[rec.layer.id]) return;
+      doc.facets.forEach(function (facet) {
+        var value = facetValue(rec, facet.id);
+        if (value === undefined) return;
+        var others = {};
+        Object.keys(state.filters).forEach(function (k) { if (k !== facet.id) others[k] = state.filters[k]; });
+        if (!passesFilters(rec, others)) return;
+        var key = facet.id + "=" + value;
+        counts.facets[key] = (counts.facets[key] || 0) + 1;
+      });
+    });
+    app.counts = counts;
+  }
+
+  function applyVisibility(state) {
+    doc.layers.forEach(function (layerDoc) {
+      var group = app.groups[layerDoc.id];
+      var on = !!state.layers[layerDoc.id];
+      if (on && !map.hasLayer(group)) map.addLayer(group);
+      if (!on && map.hasLayer(group)) map.removeLayer(group);
+    });
+    app.features.forEach(function (rec) {
+      if (!rec.item) return;
+      var shown = app.isShown(rec, state);
+      var group = app.groups[rec.layer.id];
+      if (passesFilters(rec, state.filters)) { if (!group.hasLayer(rec.item)) group.addLayer(rec.item); }
+      else if (group.hasLayer(rec.item)) group.removeLayer(rec.item);
+      rec.shown = shown;
+    });
+  }
+
+  function applyBasemap(state) {
+    Object.keys(app.basemaps).forEach(function (id) {
+      if (id !== state.basemap && map.hasLayer(app.basemaps[id])) map.removeLayer(app.basemaps[id]);
+    });
+    var base = app.basemaps[state.basemap] || app.basemaps.outline;
+    if (base && !map.hasLayer(base)) map.addLayer(base);
+    root.classList.toggle("cpec-outline-basemap", state.basemap === "outline");
+    if (app.outlineLimits) app.outlineLimits(state.basemap === "outline");
+  }
+
+  function applyLanguage(state) {
+    app.i18n.lang = state.lang;
+    document.documentElement.lang = state.lang;
+    document.documentElement.dir = app.i18n.dir(state.lang);
+    app.features.forEach(function (rec) {
+      if (!rec.label) return;
+      var label = el("span");
+      app.i18n.putText(label, rec.f.name);
+      rec.item.setTooltipContent(label);
+    });
+    app.buttons.translate();
+    map.getContainer().setAttribute("aria-label", app.i18n.t("app.map_label") + ": " + app.i18n.pick(doc.title).text);
+    document.title = app.i18n.pick(doc.title).text;
+  }
+
+  /* Select a feature (or null): its popup opens, at ``latlng`` if given. */
+  app.select = function (id, latlng) {
+    app.clickAt = latlng || null;
+    if (app.store.get().selected === id) openSelected(app.store.get(), true);
+    else app.store.set({ selected: id });
+  };
+  /* Pan and zoom to a feature, then select it. */
+  app.focusFeature = function (id) {
+    var rec = app.records.byId[id];
+    if (!rec || !rec.item) return;
+    var state = app.store.get();
+    if (!state.layers[rec.layer.id]) app.store.set({ layers: app.store.withLayer(rec.layer.id, true) });
+    if (rec.item.getBounds) {
+      var b = rec.item.getBounds();
+      if (b.isValid()) map.fitBounds(b, { maxZoom: 10, padding: [40, 40], animate: false });
+    } else if (rec.item.getLatLng) {
+      map.setView(rec.item.getLatLng(), Math.max(map.getZoom(), 9), { animate: false });
+    }
+    app.select(id);
+  };
+
+  var popup = null;
+  function openSelected(state, force) {
+    var rec = state.selected ? app.records.byId[state.selected] : null;
+    if (!rec || !rec.item || !rec.shown || !rec.layer.interactive) {
+      if (popup && map.hasLayer(popup)) { app.closing = true; map.closePopup(popup); app.closing = false; }
+      return;
+    }
+    if (!force && popup && map.hasLayer(popup) && popup.cpecId === rec.id) return;
+    var size = map.getSize();
+    var at = app.clickAt || anchorOf(rec);
+    popup = L.popup({
+      maxWidth: Math.max(Math.min(360, size.x - 60), 160),
+      minWidth: Math.min(220, size.x - 60),
+      maxHeight: Math.max(size.y - 90, 120),
+      autoPanPadding: [16, 16],
+      className: "cpec-popup-wrap"
+    });
+    popup.cpecId = rec.id;
+    popup.setLatLng(at).setContent(popupContent(app, rec, app.clickAt)).openOn(map);
+    var close = popup.getElement() && popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) {
+      close.setAttribute("aria-label", app.i18n.t("popup.close"));
+      close.title = app.i18n.t("popup.close");
+    }
+    app.clickAt = null;
+  }
+  map.on("popupclose", function (e) {
+    if (app.closing || e.popup !== popup) return;
+    if (app.store.get().selected === popup.cpecId) app.store.set({ selected: null });
+  });
+
+  app.store.subscribe(function (state, changed) {
+    if (changed.layers || changed.filters) applyVisibility(state);
+    if (changed.basemap) applyBasemap(state);
+    if (changed.lang) applyLanguage(state);
+    recount(state);
+    app.panel.update(state, changed);
+    app.legend.update(state);
+    if (changed.selected || changed.lang || changed.layers || changed.filters) openSelected(state, changed.lang);
+    if (changed.view) {
+      var v = state.view, c = map.getCenter();
+      if (Math.abs(c.lat - v.lat) > 1e-6 || Math.abs(c.lng - v.lng) > 1e-6 || map.getZoom() !== v.zoom) {
+        map.setView([v.lat, v.lng], v.zoom, { animate: false });
+      }
+    }
+    layoutLabels(app);
+  });
+  map.on("moveend", function () {
+    var c = map.getCenter();
+    app.store.set({ view: { lat: c.lat, lng: c.lng, zoom: map.getZoom() } });
+  });
+  map.on("zoomend resize", function () { layoutLabels(app); });
+
+  // Start: the side panel closed on small screens and in articles (#embed, iframes).
+  var embedded = /(^|[#&])embed\b/.test(window.location.hash.slice(1));
+  var framed = false;
+  try { framed = window.self !== window.top; } catch (e) { framed = true; }
+  if ((embedded || framed) && map.gestureHandling) map.gestureHandling.enable();
+  app.embedded = embedded;
+  if (embedded) root.classList.add("cpec-embed");
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
+  app.side.setOpen(!(embedded || narrow));
+  if (narrow || embedded) app.legend.setFolded(true);
+
+  var state = app.store.get();
+  applyLanguage(state);
+  map.invalidateSize({ animate: false });
+  map.fitBounds(doc.bounds, { padding: [24, 24], animate: false });
+  applyBasemap(state);
+  applyVisibility(state);
+  recount(state);
+  app.panel.update(state);
+  app.legend.update(state);
+  var c0 = map.getCenter();
+  app.store.state.view = { lat: c0.lat, lng: c0.lng, zoom: map.getZoom() };
+
+  MODULES.forEach(function (m) { m.init(app); });
+  layoutLabels(app);
+  root.setAttribute("data-cpec-ready", "true");
+  map.getContainer().setAttribute("data-cpec-ready", "true");
+  return app;
+}
+
+window.CpecMap = { build: build, modules: MODULES };

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -94,3 +95,84 @@ def shipped_copy(tmp_path: Path) -> Path:
     target = tmp_path / "geodata"
     shutil.copytree(GEODATA, target)
     return target
+
+
+# --- a real headless Chromium, shared by every browser test -------------------------------
+
+@pytest.fixture(scope="session")
+def shipped_map(tmp_path_factory) -> Path:
+    """The bundled geodata built once for the tests that only read it."""
+    out = tmp_path_factory.mktemp("shipped") / "cpec_map.html"
+    from cpec_map import build_map
+
+    build_map(GEODATA, out)
+    return out
+
+
+
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but Chromium is missing at {CHROMIUM} (.ci/run installs it)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Opened:
+    """A page with the map loaded, and every console message and page error it produced."""
+
+    def __init__(self, page: Any):
+        self.page = page
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def eval(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def count(self, selector: str) -> int:
+        return self.page.locator(selector).count()
+
+    def drawn(self, layer: str) -> int:
+        return self.eval("id => cpecMap.groups[id].getLayers().length", layer)
+
+    def state(self) -> dict:
+        return self.eval("() => cpecMap.store.get()")
+
+    def layers_tab(self) -> None:
+        self.page.locator('.cpec-tab[data-tab="layers"]').click()
+
+
+def open_map(browser, html: Path, *, offline: bool = False, size=(1280, 800), fragment: str = "") -> Opened:
+    """Open a built map in a new page; tiles are answered with a blank PNG (or refused)."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    opened = Opened(page)
+
+    def route(r):
+        url = r.request.url
+        opened.requests.append(url)
+        if url.startswith("file:"):
+            return r.continue_()
+        if offline:
+            return r.abort()
+        return r.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+
+    page.route("**/*", route)
+    page.goto(html.as_uri() + (f"#{fragment}" if fragment else ""))
+    page.wait_for_selector("[data-cpec-ready]", timeout=15_000)
+    return opened

@@ -6,79 +6,16 @@ test); nothing leaves the machine. Skips without Chromium, but fails when CI is 
 
 from __future__ import annotations
 
-import base64
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import CHROMIUM, GEODATA, GeodataFolder, collection, feature
+from conftest import GEODATA, GeodataFolder, collection, feature
+from conftest import open_map as _open
 
 from cpec_map import build_map
 from cpec_map.load import load_dir
 
 pytestmark = pytest.mark.browser
-
-BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
-)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but Chromium is missing at {CHROMIUM} (.ci/run installs it)")
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Opened:
-    """A page with the map loaded, and every console message and page error it produced."""
-
-    def __init__(self, page: Any):
-        self.page = page
-        self.console: list[str] = []
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
-
-    def eval(self, script: str, arg: Any = None) -> Any:
-        return self.page.evaluate(script, arg)
-
-    def count(self, selector: str) -> int:
-        return self.page.locator(selector).count()
-
-    def drawn(self, layer: str) -> int:
-        return self.eval("id => cpecMap.groups[id].getLayers().length", layer)
-
-
-def _open(browser, html: Path, *, offline: bool = False, size=(1280, 800)) -> Opened:
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    opened = Opened(page)
-
-    def route(r):
-        url = r.request.url
-        opened.requests.append(url)
-        if url.startswith("file:"):
-            return r.continue_()
-        if offline:
-            return r.abort()
-        return r.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
-
-    page.route("**/*", route)
-    page.goto(html.as_uri())
-    page.wait_for_selector("[data-cpec-ready]", timeout=15_000)
-    return opened
-
 
 LINE = {"type": "LineString", "coordinates": [[67.0, 24.85], [68.37, 25.38], [68.9, 27.69]]}
 ZONE = {"type": "Polygon", "coordinates": [[[67.3, 24.8], [67.6, 24.8], [67.6, 25.0], [67.3, 25.0], [67.3, 24.8]]]}
@@ -123,11 +60,11 @@ def test_map_loads_clean_and_draws_every_feature(browser, small_map: Path) -> No
     assert m.page.locator("path.cpec-layer-zones").get_attribute("stroke-dasharray")
     assert float(m.page.locator("path.cpec-layer-route").get_attribute("stroke-opacity")) < 1
     assert m.page.locator("path.cpec-layer-areas").get_attribute("fill").startswith("url(#cpec-hatch")
-    # the title, the data date, the legend, the scale bar
-    assert m.page.locator(".cpec-title h1").inner_text() == "China–Pakistan Economic Corridor"
-    assert "Built from geodata of 2026-05-01" in m.page.locator(".cpec-title").inner_text()
+    # the title and the data date, the legend, the scale bar, icon buttons drawn in SVG
+    assert m.page.locator(".cpec-head h1").inner_text() == "China–Pakistan Economic Corridor"
+    assert "Built from geodata of 2026-05-01" in m.page.locator(".cpec-head").inner_text()
     assert m.count(".leaflet-control-scale") == 1
-    assert m.page.locator(".cpec-fullscreen a").is_visible()
+    assert m.count(".cpec-buttons button svg path") == 3
     # a labelled layer shows its names as text, always
     assert m.page.locator(".cpec-label").inner_text() == XSS
     legend = m.page.locator(".cpec-legend").inner_text()
@@ -147,6 +84,12 @@ def test_popup_shows_sources_as_links_and_only_http_links(browser, small_map: Pa
     assert link.get_attribute("rel") == "noopener noreferrer"
     assert "javascript:window.__xss=2" in popup.inner_text()  # shown, not linked
     assert popup.locator(".cpec-status").inner_text() == "Operational"
+    assert m.state()["selected"] == "sites/#0"
+    # a click on a feature leaves no focus rectangle (Leaflet 1.9 issues 8659/9126)
+    outline = m.eval("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert m.eval("() => document.activeElement.tagName") != "path" or outline == "none"
+    m.page.locator(".leaflet-popup-close-button").click()
+    assert m.state()["selected"] is None
     m.page.close()
 
 
@@ -169,22 +112,24 @@ def test_markup_in_properties_is_shown_as_text_and_never_runs(browser, small_map
     m.page.close()
 
 
-def test_layer_control_toggles_a_layer_and_the_legend(browser, small_map: Path) -> None:
+def test_layer_toggles_follow_the_store_and_the_legend_follows(browser, small_map: Path) -> None:
     m = _open(browser, small_map)
+    m.layers_tab()
     box = m.page.locator('.cpec-panel input[data-layer="route"]')
     assert box.is_checked()
     assert m.count('.cpec-legend li[data-layer="route"]') == 1
     box.uncheck()
     assert m.count("path.cpec-layer-route") == 0
     assert m.count('.cpec-legend li[data-layer="route"]') == 0
+    assert m.state()["layers"]["route"] is False
     box.check()
     assert m.count("path.cpec-layer-route") == 1
     # the legend keys follow the visible layers: only the zone is proposed
     assert "Proposed" in m.page.locator(".cpec-legend").inner_text()
     m.page.locator('.cpec-panel input[data-layer="zones"]').uncheck()
     assert "Proposed" not in m.page.locator(".cpec-legend").inner_text()
-    groups = m.page.locator(".cpec-panel fieldset legend").all_text_contents()
-    assert groups[:3] == ["Context", "Railways", "Sites"] and groups[-1] == "Basemap"
+    groups = m.page.locator(".cpec-layers fieldset legend").all_text_contents()
+    assert groups == ["Context", "Railways", "Sites", "Other layers"]
     # context groups start folded; a click opens them
     towns = m.page.locator('.cpec-panel input[data-layer="towns"]')
     assert towns.is_hidden()
@@ -193,48 +138,175 @@ def test_layer_control_toggles_a_layer_and_the_legend(browser, small_map: Path) 
     m.page.wait_for_function("() => document.querySelectorAll('.cpec-label').length === 0")
     # switching basemap swaps the tile layer
     m.page.locator('.cpec-panel input[value="satellite"]').check()
-    assert m.eval("() => cpecMap.basemap") == "satellite"
+    assert m.state()["basemap"] == "satellite"
     assert m.count('.leaflet-tile[src*="World_Imagery"]') > 0
     m.page.close()
 
 
-def test_offline_map_falls_back_to_the_outline_basemap(browser, small_map: Path) -> None:
+def test_filters_hide_features_and_counts_follow(browser, small_map: Path) -> None:
+    m = _open(browser, small_map)
+    m.layers_tab()
+    planned = m.page.locator('input[data-facet="status"][value="planned"]')
+    # three statuses occur: operational (1 site), planned (2 sites, 1 route), proposed (zone)
+    assert m.page.locator('.cpec-legend li[data-key="status.planned"] .cpec-count').inner_text() == "3"
+    planned.uncheck()
+    assert m.state()["filters"] == {"status": ["operational", "proposed"]}
+    assert m.drawn("sites") == 1 and m.drawn("route") == 0 and m.drawn("zones") == 1
+    assert m.count('.cpec-legend li[data-key="status.planned"]') == 0
+    assert m.page.locator('.cpec-panel input[data-layer="sites"] ~ .cpec-count').inner_text() == "1/3"
+    # a feature without a status (context) is not filtered by status
+    assert m.drawn("areas") == 1
+    m.page.locator('input[data-facet="precision"][value="approximate"]').uncheck()
+    m.page.locator(".cpec-reset").click()
+    assert m.state()["filters"] == {}
+    assert m.drawn("sites") == 3 and m.drawn("route") == 1
+    assert planned.is_checked()
+    m.page.close()
+
+
+def test_interface_speaks_urdu_right_to_left_and_chinese(browser, small_map: Path) -> None:
+    m = _open(browser, small_map)
+    english = m.page.locator(".cpec-legend").inner_text()
+    m.page.locator('.cpec-lang[data-lang="ur"]').click()
+    assert m.eval("() => [document.documentElement.lang, document.documentElement.dir]") == ["ur", "rtl"]
+    legend = m.page.locator(".cpec-legend").inner_text()
+    assert "حیثیت" in legend and "فعال" in legend and "Operational" not in legend
+    assert m.page.locator('.cpec-tab[data-tab="layers"]').inner_text() == "پرتیں"
+    # the side panel moves to the right in a right-to-left page
+    side = m.page.locator(".cpec-side").bounding_box()
+    assert side["x"] > 500
+    # data without an Urdu translation falls back to English, visibly marked
+    title = m.page.locator(".cpec-head h1")
+    assert title.get_attribute("class").count("cpec-untranslated") == 1
+    assert title.get_attribute("lang") == "en"
+    # popups follow the language
+    m.eval("() => cpecMap.select('sites/#0')")
+    popup = m.page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator(".cpec-status").inner_text() == "فعال"
+    assert popup.locator("h4").inner_text() == "ماخذ"
+    m.page.locator('.cpec-lang[data-lang="zh"]').click()
+    assert m.eval("() => document.documentElement.dir") == "ltr"
+    assert m.page.locator(".leaflet-popup-content .cpec-status").inner_text() == "已运营"
+    m.page.locator(".leaflet-popup-close-button").click()
+    assert "状态" in m.page.locator(".cpec-legend").inner_text()
+    m.page.locator('.cpec-lang[data-lang="en"]').click()
+    assert m.page.locator(".cpec-legend").inner_text() == english
+    assert m.errors == []
+    m.page.close()
+
+
+def test_context_layers_take_no_clicks(browser, small_map: Path) -> None:
+    m = _open(browser, small_map)
+    assert m.count("path.cpec-layer-areas") == 1
+    assert m.count("path.cpec-layer-areas.leaflet-interactive") == 0
+    box = m.page.locator("path.cpec-layer-areas").bounding_box()
+    m.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    m.page.wait_for_timeout(200)
+    assert m.count(".leaflet-popup") == 0 and m.state()["selected"] is None
+    m.page.close()
+
+
+def test_offline_map_falls_back_to_the_outline_basemap_and_says_so(browser, small_map: Path) -> None:
     m = _open(browser, small_map, offline=True)
-    m.page.wait_for_function("() => cpecMap.basemap === 'outline'", timeout=10_000)
-    assert m.page.locator(".cpec-notice").is_visible()
+    m.page.wait_for_function("() => cpecMap.store.get().basemap === 'outline'", timeout=10_000)
+    assert m.page.locator(".cpec-toast").is_visible()  # seen over the map, not in a folded panel
+    assert "could not be loaded" in m.page.locator(".cpec-toast").inner_text()
     assert m.errors == []
     # the only console errors are the refused tile requests
     assert all("net::ERR_FAILED" in c for c in m.console), m.console
     assert m.drawn("sites") == 3
+    m.layers_tab()
     assert m.page.locator('.cpec-panel input[value="outline"]').is_checked()
+    # the outline has zoom limits: no "1 m" scale over blank
+    assert m.eval("() => cpecMap.map.getMaxZoom()") <= 11
     m.page.close()
 
 
-def test_shipped_map_draws_every_layer(browser, tmp_path: Path) -> None:
-    out = tmp_path / "cpec_map.html"
-    result = build_map(GEODATA, out)
+def test_shipped_map_draws_every_layer(browser, shipped_map: Path) -> None:
     data, _ = load_dir(GEODATA)
-    m = _open(browser, out)
+    m = _open(browser, shipped_map)
     assert m.errors == [] and m.console == [], (m.errors, m.console)
+    state = m.state()
     for layer in data.layers:
         expected = sum(1 for f in layer.features if f.geometry is not None)
         assert m.drawn(layer.stem) == expected, layer.stem
-        if layer.spec.visible:
-            assert m.eval("id => cpecMap.isVisible(id)", layer.stem), layer.stem
-    assert result.geodata.feature_count == sum(len(la.features) for la in data.layers)
+        assert state["layers"][layer.stem] is layer.spec.visible, layer.stem
     # a popup of a real corridor feature lists its sources
-    m.eval("() => { const g = cpecMap.groups['gwadar'].getLayers()[0]; g.openPopup(); }")
+    m.eval("() => cpecMap.select(cpecMap.records.byLayer['gwadar'][0].id)")
     popup = m.page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert popup.locator("ol.cpec-sources li").count() >= 1
     m.page.close()
 
 
-def test_small_screen_collapses_the_panel(browser, small_map: Path) -> None:
-    m = _open(browser, small_map, size=(400, 700))
-    assert m.page.locator(".cpec-panel-body").is_hidden()
-    m.page.locator(".cpec-panel-toggle").click()
-    assert m.page.locator(".cpec-panel-body").is_visible()
+def test_ml1_popup_gives_the_distance_from_karachi(browser, shipped_map: Path) -> None:
+    m = _open(browser, shipped_map)
+    # Rohri Junction is km post 481, 476 km from Karachi City (km post 5)
+    found = m.eval("""() => {
+        const rec = cpecMap.records.byLayer['ml1_railway'][0], g = rec.f.geometry;
+        const flat = (g.type === 'LineString' ? [g.coordinates] : g.coordinates).flat();
+        const i = flat.length - 1;
+        cpecMap.select(rec.id, L.latLng(flat[i][1], flat[i][0]));
+        return rec.f.chainage[i];
+    }""")
+    chain = m.page.locator(".leaflet-popup-content .cpec-chainage")
+    chain.wait_for()
+    assert abs(float(chain.get_attribute("data-km")) - found) < 0.2
+    assert "from Karachi City" in chain.inner_text() and "km post" in chain.inner_text()
+    m.page.close()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (390, 844)])
+def test_long_popups_fit_the_screen_and_scroll(browser, shipped_map: Path, size) -> None:
+    """Islamabad SEZ has eight sources: its popup must fit, scroll inside, and keep its
+    close button clear of the title, the panel and the legend."""
+    m = _open(browser, shipped_map, size=size)
+    feature_id = m.eval("""() => cpecMap.features.filter(r => r.layer.id === 'sez')
+        .sort((a, b) => (b.f.sources || []).length - (a.f.sources || []).length)[0].id""")
+    m.eval("id => cpecMap.focusFeature(id)", feature_id)
+    popup = m.page.locator(".leaflet-popup")
+    popup.wait_for()
+    m.page.wait_for_timeout(400)  # auto-pan
+    box = popup.bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0
+    assert box["x"] + box["width"] <= size[0] and box["y"] + box["height"] <= size[1]
+    scroller = m.page.locator(".leaflet-popup-content")
+    assert m.eval("""() => { const c = document.querySelector('.leaflet-popup-content');
+        return c.scrollHeight > c.clientHeight ? getComputedStyle(c).overflowY : 'fits'; }""") in ("auto", "fits")
+    close = m.page.locator(".leaflet-popup-close-button").bounding_box()
+    hit = m.eval("([x, y]) => !!document.elementFromPoint(x, y).closest('.leaflet-popup-close-button')",
+                 [close["x"] + close["width"] / 2, close["y"] + close["height"] / 2])
+    assert hit
+    # the last source can be reached by scrolling
+    scroller.evaluate("c => c.scrollTop = c.scrollHeight")
+    assert m.page.locator(".cpec-sources li").last.is_visible()
+    m.page.close()
+
+
+def test_labels_never_overlap(browser, shipped_map: Path) -> None:
+    for size in ((390, 844), (1024, 768)):
+        m = _open(browser, shipped_map, size=size)
+        boxes = m.eval("""() => [...document.querySelectorAll('.cpec-label')]
+            .filter(n => getComputedStyle(n).visibility !== 'hidden')
+            .map(n => { const r = n.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+        assert len(boxes) >= 3
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                overlap = a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]
+                assert not overlap, (size, a, b)
+        m.page.close()
+
+
+def test_small_screen_opens_on_the_map_with_a_menu(browser, small_map: Path) -> None:
+    m = _open(browser, small_map, size=(390, 844))
+    assert m.page.locator(".cpec-side").is_hidden()
+    assert m.page.locator(".cpec-legend-body").is_hidden()  # legend folded
+    m.page.locator(".cpec-menu").click()
+    side = m.page.locator(".cpec-side")
+    assert side.is_visible() and side.bounding_box()["width"] == 390
+    m.page.locator(".cpec-side-close").click()
+    assert side.is_hidden()
     m.page.close()
 
 
@@ -244,9 +316,9 @@ def test_print_gives_one_page_with_title_legend_and_sources(browser, small_map: 
     m = _open(browser, small_map)
     m.page.emulate_media(media="print")
     assert m.page.locator(".cpec-legend").is_visible()
-    assert m.page.locator(".cpec-title").is_visible()
+    assert m.page.locator(".cpec-head h1").is_visible()
     assert m.page.locator(".leaflet-control-attribution").is_visible()
-    assert m.page.locator(".cpec-panel").is_hidden() and m.page.locator(".leaflet-control-zoom").is_hidden()
+    assert m.page.locator(".cpec-tabs").is_hidden() and m.page.locator(".cpec-buttons").is_hidden()
     pdf = m.page.pdf(prefer_css_page_size=True, print_background=True)
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
     box = [float(v) for v in re.search(rb"/MediaBox\s*\[([^\]]+)\]", pdf).group(1).split()]
@@ -255,13 +327,34 @@ def test_print_gives_one_page_with_title_legend_and_sources(browser, small_map: 
     m.page.close()
 
 
+def test_printing_an_article_shows_the_whole_embedded_map(browser, small_map: Path) -> None:
+    article = small_map.with_name("article.html")
+    article.write_text(
+        '<!DOCTYPE html><html><body><h1>Article</h1><p>Text.</p>'
+        f'<iframe src="{small_map.name}#embed" style="width:600px;height:400px;border:0"></iframe>'
+        "</body></html>", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 900, "height": 700})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(article.as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator("[data-cpec-ready]").first.wait_for()
+    page.emulate_media(media="print")
+    inner = page.frames[1]
+    inner.wait_for_timeout(200)
+    size = inner.evaluate("""() => { const r = document.querySelector('.cpec-map').getBoundingClientRect();
+        return [r.width, r.height, innerWidth, innerHeight]; }""")
+    assert size[0] <= size[2] + 1 and size[1] <= size[3] + 1, size  # not cropped by the frame
+    assert inner.locator(".cpec-head h1").is_hidden()  # the article has its own caption
+    page.close()
+
+
 def test_embed_mode_needs_a_modifier_to_zoom_and_folds_the_chrome(browser, small_map: Path) -> None:
     page = browser.new_page(viewport={"width": 640, "height": 480})
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     page.goto(small_map.as_uri() + "#embed")
     page.wait_for_selector("[data-cpec-ready]")
     assert page.evaluate("() => cpecMap.map.gestureHandling.enabled()")
-    assert page.locator(".cpec-panel-body").is_hidden() and page.locator(".cpec-title").is_hidden()
+    assert page.locator(".cpec-side").is_hidden() and page.locator(".cpec-legend-body").is_hidden()
     zoom = page.evaluate("() => cpecMap.map.getZoom()")
     page.mouse.move(320, 240)
     page.mouse.wheel(0, -400)  # a page scroll over the map...
@@ -275,7 +368,7 @@ def test_standalone_map_zooms_with_the_wheel(browser, small_map: Path) -> None:
     m = _open(browser, small_map)
     assert not m.eval("() => cpecMap.map.gestureHandling.enabled()")
     zoom = m.eval("() => cpecMap.map.getZoom()")
-    m.page.mouse.move(400, 400)
+    m.page.mouse.move(700, 400)
     m.page.mouse.wheel(0, -400)
     m.page.wait_for_function(f"() => cpecMap.map.getZoom() > {zoom}")
     m.page.close()
@@ -292,7 +385,7 @@ def test_names_of_javascript_builtins_are_just_data(browser, geodata: GeodataFol
     m = _open(browser, out)
     assert m.errors == [] and m.console == [], (m.errors, m.console)
     assert m.drawn("constructor") == 1 and m.drawn("other") == 1
-    m.eval("() => cpecMap.groups['constructor'].getLayers()[0].openPopup()")
+    m.eval("() => cpecMap.select('constructor/#0')")
     rows = m.page.locator(".leaflet-popup-content .cpec-props").inner_text()
     assert "c-value" in rows and "t-value" in rows and "p-value" in rows
     assert m.eval("() => ({}).polluted") is None

@@ -13,11 +13,10 @@ import subprocess
 import sys
 import unicodedata
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, ROOT, GeodataFolder, collection, feature
+from conftest import ROOT, GeodataFolder, collection, feature
 from fontTools.ttLib import TTFont
 
 from cpec_map import fonts
@@ -185,10 +184,7 @@ def test_english_svg_embeds_no_font(small) -> None:
 
 
 @pytest.mark.browser
-def test_subset_shapes_urdu_like_the_full_font() -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_subset_shapes_urdu_like_the_full_font(browser) -> None:
     words = [*URDU, "پاکستان"]
     css = font_css({"names": words, "apart": "\u200c".join("پاکستان")})
     full = base64.b64encode(font_path(ARABIC_FAMILY).read_bytes()).decode("ascii")
@@ -205,16 +201,14 @@ def test_subset_shapes_urdu_like_the_full_font() -> None:
         '.sub{font:40px "CPEC Noto Sans Arabic",monospace}.full{font:40px "Full",monospace}'
         f"</style><body>{spans}</body>"
     )
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.set_content(page_html)
-            page.evaluate("document.fonts.ready")
-            statuses = page.evaluate("[...document.fonts].map(f => f.family + ' ' + f.status)")
-            widths = page.evaluate("[...document.querySelectorAll('span')].map(s => s.getBoundingClientRect().width)")
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.set_content(page_html)
+        page.evaluate("document.fonts.ready")
+        statuses = page.evaluate("[...document.fonts].map(f => f.family + ' ' + f.status)")
+        widths = page.evaluate("[...document.querySelectorAll('span')].map(s => s.getBoundingClientRect().width)")
+    finally:
+        page.close()
     assert statuses == ["CPEC Noto Sans Arabic loaded", "Full loaded"]
     pairs = list(zip(widths[::2], widths[1::2], strict=True))
     for word, (subset_width, full_width) in zip(words, pairs, strict=False):

@@ -23,18 +23,20 @@ function tooltipContent(app, rec) {
 
 /* Distance along a measured line (ML-1) at a clicked point, interpolated between the
  * chainage the build computed for the nearest segment's two vertices. */
-function chainageAt(rec, latlng, map) {
+function chainageAt(rec, latlng) {
   var ch = rec.f.chainage, geom = rec.f.geometry;
   if (!ch || !latlng) return null;
   var parts = geom.type === "LineString" ? [geom.coordinates]
     : geom.type === "MultiLineString" ? geom.coordinates : null;
   if (!parts) return null;
-  var p = map.latLngToLayerPoint(latlng), best = null, k = 0;
+  // Spherical Mercator metres, unrounded (layer points are whole pixels: km-sized at
+  // low zoom), are fine for finding the nearest segment and the fraction along it.
+  var crs = L.CRS.EPSG3857, p = crs.project(L.latLng(latlng)), best = null, k = 0;
   parts.forEach(function (coords) {
     for (var i = 0; i < coords.length; i++, k++) {
       if (i === 0) continue;
-      var a = map.latLngToLayerPoint([coords[i - 1][1], coords[i - 1][0]]);
-      var b = map.latLngToLayerPoint([coords[i][1], coords[i][0]]);
+      var a = crs.project(L.latLng(coords[i - 1][1], coords[i - 1][0]));
+      var b = crs.project(L.latLng(coords[i][1], coords[i][0]));
       var dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
       var t = len2 ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2)) : 0;
       var qx = a.x + t * dx - p.x, qy = a.y + t * dy - p.y, d = qx * qx + qy * qy;
@@ -70,7 +72,7 @@ function popupContent(app, rec, latlng) {
   }
   if (f.asOf) meta.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: f.asOf }));
   box.appendChild(meta);
-  var km = chainageAt(rec, latlng, app.map);
+  var km = chainageAt(rec, latlng);
   if (km !== null) {
     var from = rec.layer.chainageFrom;
     var chain = el("p", "cpec-chainage");

@@ -71,7 +71,6 @@ function Side(app) {
   this.menu.addEventListener("click", function () { self.setOpen(!self.open); });
   this.open = true;
   this.show("find");
-  app.store.subscribe(function (state, changed) { if (changed.lang) self.translate(); });
   this.translate();
 }
 

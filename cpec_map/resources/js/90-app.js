@@ -152,6 +152,7 @@ function build(map, doc) {
       rec.item.setTooltipContent(label);
     });
     app.buttons.translate();
+    app.side.translate();
     map.getContainer().setAttribute("aria-label", app.i18n.t("app.map_label") + ": " + app.i18n.pick(doc.title).text);
     document.title = app.i18n.pick(doc.title).text;
   }
@@ -177,24 +178,38 @@ function build(map, doc) {
     app.select(id);
   };
 
-  var popup = null;
+  var popup = null, legendWasOpen = false;
   function openSelected(state, force) {
     var rec = state.selected ? app.records.byId[state.selected] : null;
     if (!rec || !rec.item || !rec.shown || !rec.layer.interactive) {
       if (popup && map.hasLayer(popup)) { app.closing = true; map.closePopup(popup); app.closing = false; }
       return;
     }
-    if (!force && popup && map.hasLayer(popup) && popup.cpecId === rec.id) return;
+    if (popup && map.hasLayer(popup) && popup.cpecId === rec.id) {
+      if (force) popup.setContent(popupContent(app, rec, app.clickAt || popup.cpecAt));
+      app.clickAt = null;
+      return;
+    }
     var size = map.getSize();
+    // Where the map's own buttons sit, so auto-pan keeps the popup (and its close
+    // button) clear of them; where the legend would cover it, the legend folds.
+    var left = app.buttons.getContainer().offsetWidth + 20;
+    var top = app.side.open ? 12 : app.side.menu.offsetHeight + 20;
+    if (size.x < 1200 || size.y < 900) {
+      legendWasOpen = legendWasOpen || !app.legend.folded;
+      app.legend.setFolded(true);
+    }
     var at = app.clickAt || anchorOf(rec);
     popup = L.popup({
-      maxWidth: Math.max(Math.min(360, size.x - 60), 160),
-      minWidth: Math.min(220, size.x - 60),
-      maxHeight: Math.max(size.y - 90, 120),
-      autoPanPadding: [16, 16],
+      maxWidth: Math.max(Math.min(360, size.x - left - 60), 160),
+      minWidth: Math.min(220, size.x - left - 60),
+      maxHeight: Math.max(size.y - top - 70, 120),
+      autoPanPaddingTopLeft: [left, top],
+      autoPanPaddingBottomRight: [12, 40],
       className: "cpec-popup-wrap"
     });
     popup.cpecId = rec.id;
+    popup.cpecAt = app.clickAt;
     popup.setLatLng(at).setContent(popupContent(app, rec, app.clickAt)).openOn(map);
     var close = popup.getElement() && popup.getElement().querySelector(".leaflet-popup-close-button");
     if (close) {
@@ -204,7 +219,9 @@ function build(map, doc) {
     app.clickAt = null;
   }
   map.on("popupclose", function (e) {
-    if (app.closing || e.popup !== popup) return;
+    if (e.popup !== popup) return;
+    if (legendWasOpen) { app.legend.setFolded(false); legendWasOpen = false; }
+    if (app.closing) return;
     if (app.store.get().selected === popup.cpecId) app.store.set({ selected: null });
   });
 
@@ -252,6 +269,19 @@ function build(map, doc) {
   app.legend.update(state);
   var c0 = map.getCenter();
   app.store.state.view = { lat: c0.lat, lng: c0.lng, zoom: map.getZoom() };
+
+  // Printing: the page is laid out anew for paper (or the article's frame); refit.
+  var refit = function () {
+    map.invalidateSize({ animate: false });
+    map.fitBounds(doc.bounds, {
+      paddingTopLeft: [12, 12], paddingBottomRight: [app.legend.getContainer().offsetWidth + 16, 12], animate: false
+    });
+  };
+  if (window.matchMedia) {
+    var printing = window.matchMedia("print");
+    if (printing.addEventListener) printing.addEventListener("change", function (e) { if (e.matches) refit(); });
+  }
+  window.addEventListener("beforeprint", refit);
 
   MODULES.forEach(function (m) { m.init(app); });
   layoutLabels(app);

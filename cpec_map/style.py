@@ -13,9 +13,11 @@ from typing import Any
 
 from .model import Layer, LayerStyle, Precision, Role, Status
 
-#: Okabe–Ito based palette: distinct for the common colour-vision deficiencies and in print.
+#: Okabe–Ito based palette (with Paul Tol's indigo for its purple, which a protanope or
+#: deuteranope could not tell from the blue): distinct under colour-vision deficiency
+#: (tests/test_accessibility.py simulates it) and in print.
 CORRIDOR_PALETTE = (
-    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a4fa0", "#8c6d31",
+    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#332288", "#8c6d31",
 )
 CONTEXT_PALETTE = ("#5f6b73", "#7d8a92", "#4a4a4a", "#8f8f8f")
 

@@ -35,10 +35,13 @@ function buildOutline(app) {
     if (!bounds.isValid()) return;
     if (on) {
       if (!saved) saved = { min: map.getMinZoom(), max: map.getMaxZoom() };
-      var fill = map.getBoundsZoom(bounds, true);  // the zoom at which the outline fills the view
+      // Zoomed out no further than where the outline fills the view, unless the whole
+      // corridor needs more room than that: the corridor is what the reader came for.
+      var fill = map.getBoundsZoom(bounds, true);
+      var corridor = map.getBoundsZoom(L.latLngBounds(app.doc.bounds), false, L.point(48, 48));
       map.setMaxBounds(bounds.pad(0.02));
       map.options.maxBoundsViscosity = 1;
-      map.setMinZoom(Math.min(fill, OUTLINE_MAX_ZOOM - 1));
+      map.setMinZoom(Math.min(fill, corridor, OUTLINE_MAX_ZOOM - 1));
       map.setMaxZoom(OUTLINE_MAX_ZOOM);
       if (map.getZoom() < map.getMinZoom()) map.setZoom(map.getMinZoom(), { animate: false });
       map.panInsideBounds(bounds, { animate: false });

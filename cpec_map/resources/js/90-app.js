@@ -256,7 +256,8 @@ function build(map, doc) {
   if (embedded) root.classList.add("cpec-embed");
   var narrow = window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
   app.side.setOpen(!(embedded || narrow));
-  if (narrow || embedded) app.legend.setFolded(true);
+  var room = map.getSize();
+  if (narrow || embedded || room.x < 800 || room.y < 700) app.legend.setFolded(true);
 
   var state = app.store.get();
   applyLanguage(state);

@@ -390,3 +390,20 @@ def test_names_of_javascript_builtins_are_just_data(browser, geodata: GeodataFol
     assert "c-value" in rows and "t-value" in rows and "p-value" in rows
     assert m.eval("() => ({}).polluted") is None
     m.page.close()
+
+
+def test_urdu_and_chinese_fonts_travel_inside_the_page(browser, shipped_map: Path) -> None:
+    """Machines without CJK or Arabic fonts (like this CI) still draw the names: the
+    page carries subset fonts, and the browser uses them for the names it shows."""
+    m = _open(browser, shipped_map, fragment="lang=zh")
+    m.page.evaluate("document.fonts.ready")
+    label = m.eval("() => document.querySelector('.cpec-label').textContent")
+    assert label and all("\u4e00" <= ch <= "\u9fff" for ch in label if not ch.isascii())
+    assert m.eval(f"() => document.fonts.check('12px \"CPEC Noto Sans SC\"', {label!r})")
+    families = m.eval("() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("CPEC Noto Sans SC" in f for f in families), families
+    m.eval("() => cpecMap.store.set({lang: 'ur'})")
+    m.page.evaluate("document.fonts.ready")
+    families = m.eval("() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("CPEC Noto Sans Arabic" in f for f in families), families
+    m.page.close()

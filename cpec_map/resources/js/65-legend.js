@@ -36,19 +36,26 @@ var Legend = L.Control.extend({
     var app = this.app, i18n = app.i18n, body = clear(this.body);
     i18n.put(this.fold, "legend.title");
     this.box.setAttribute("aria-label", i18n.t("legend.title"));
-    var layers = el("ul", "cpec-legend-layers");
-    app.doc.layers.forEach(function (layerDoc) {
-      if (layerDoc.role !== "corridor" || !state.layers[layerDoc.id]) return;
-      var n = app.counts.layers[layerDoc.id].shown;
-      if (!n) return;
-      var li = el("li");
-      li.setAttribute("data-layer", layerDoc.id);
-      li.appendChild(sample(app, layerDoc.swatch));
-      li.appendChild(i18n.putText(el("span", "cpec-legend-label"), layerDoc.title));
-      li.appendChild(el("span", "cpec-count", String(n)));
-      layers.appendChild(li);
+    // Layers shown now: the corridor's, then the setting's (each symbol on the map is
+    // explained, context included).
+    [["corridor", null], ["context", "legend.context"]].forEach(function (part) {
+      var list = el("ul", "cpec-legend-layers");
+      list.setAttribute("data-role", part[0]);
+      app.doc.layers.forEach(function (layerDoc) {
+        if (layerDoc.role !== part[0] || !state.layers[layerDoc.id]) return;
+        var n = app.counts.layers[layerDoc.id].shown;
+        if (!n) return;
+        var li = el("li");
+        li.setAttribute("data-layer", layerDoc.id);
+        li.appendChild(sample(app, layerDoc.swatch));
+        li.appendChild(i18n.putText(el("span", "cpec-legend-label"), layerDoc.title));
+        li.appendChild(el("span", "cpec-count", String(n)));
+        list.appendChild(li);
+      });
+      if (!list.firstChild) return;
+      if (part[1]) body.appendChild(i18n.put(el("h3"), part[1]));
+      body.appendChild(list);
     });
-    if (layers.firstChild) body.appendChild(layers);
     LEGEND_SECTIONS.forEach(function (section) {
       var ul = el("ul", "cpec-legend-" + section[0]);
       app.doc.legend.forEach(function (entry, i) {

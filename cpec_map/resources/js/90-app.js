@@ -2,6 +2,7 @@
  * legend and labels in step with the store. Exposed as ``window.CpecMap.build``. */
 
 function readHashLang(doc) {
+  if (window.location.hash.length > 4000) return doc.lang;  // as the permalink module: untrusted
   var m = /(?:^|[#&])lang=([a-z]{2})\b/.exec(window.location.hash);
   return m && doc.languages.indexOf(m[1]) >= 0 ? m[1] : doc.lang;
 }
@@ -53,6 +54,7 @@ function build(map, doc) {
     tiles.on("tileerror", function () {
       failed++;
       if (failed === 4 && loaded === 0 && app.store.get().basemap === b.id) {
+        app.autoBasemap = "outline";
         app.store.set({ basemap: "outline" });
         app.panel.say("basemap.offline_notice");
         app.toast("basemap.offline_notice");

@@ -45,6 +45,7 @@ from .model import (
 )
 from .style import (
     DEFAULT_UNCERTAINTY_M,
+    STYLE_KEYS,
     feature_style,
     is_basemap_layer,
     layer_swatch,
@@ -132,6 +133,16 @@ class _StyleTable:
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
         self._index: dict[str, int] = {}
+        self._memo: dict[tuple[Any, ...], int] = {}
+
+    def feature(self, style: LayerStyle, props: Mapping[str, Any], kind: str) -> int:
+        """Index of ``feature_style(style, props, kind)``, resolved once per combination
+        of the properties it reads (style.STYLE_KEYS)."""
+        key = (style, kind, *(_hashable(props.get(k)) for k in STYLE_KEYS))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.add(feature_style(style, props, kind))
+        return found
 
     def add(self, style: dict[str, Any]) -> int:
         key = json.dumps(style, sort_keys=True)
@@ -190,6 +201,13 @@ def _layer(
     }
 
 
+def _hashable(value: Any) -> Any:
+    """A memo key for a property value (lists and dicts are rare and compared as text)."""
+    if isinstance(value, (list, dict)):
+        return ("json", json.dumps(value, sort_keys=True, default=str))
+    return (type(value).__name__, value)
+
+
 def _feature(
     layer: Layer,
     f: Feature,
@@ -218,12 +236,12 @@ def _feature(
         if isinstance(value, str):
             out[member] = value
     kinds = sorted(_geometry_kinds(f.geometry))
-    out["style"] = {k: table.add(feature_style(style, props, k)) for k in kinds}
+    out["style"] = {k: table.feature(style, props, k) for k in kinds}
     if props.get("precision") == Precision.APPROXIMATE.value and "point" in kinds:
         radius = props.get("uncertainty_m")
         ok = isinstance(radius, (int, float)) and not isinstance(radius, bool) and radius > 0
         out["uncertainty"] = float(radius) if ok else DEFAULT_UNCERTAINTY_M
-        out["style"]["uncertainty"] = table.add(feature_style(style, props, "uncertainty"))
+        out["style"]["uncertainty"] = table.feature(style, props, "uncertainty")
     if isinstance(props.get("description"), str):
         out["description"] = props["description"]
     if "sources" in props:

@@ -81,13 +81,15 @@ _NAME_IDS = (0, 1, 2, 13, 14)
 _ARABIC_INSTANCE = {"wght": 400, "wdth": 100}
 
 
-def font_css(document: dict[str, Any]) -> str:
+def font_css(document: dict[str, Any] | str) -> str:
     """``@font-face`` rules for the Urdu and Chinese text of a map document.
 
     Parameters
     ----------
     document
-        The map document; every string in it (at any depth) counts.
+        The map document, whose every string (at any depth) counts; or its JSON text
+        (non-ASCII characters unescaped), which the page has already made: taking the
+        characters of one string is much faster than walking a large document.
 
     Returns
     -------
@@ -95,8 +97,11 @@ def font_css(document: dict[str, Any]) -> str:
         One rule per face needed, or ``""`` when the document needs none (English only).
     """
     chars: set[str] = set()
-    for text in _strings(document):
-        chars.update(text)
+    if isinstance(document, str):
+        chars.update(document)
+    else:
+        for text in _strings(document):
+            chars.update(text)
     return "\n".join(font_faces("".join(chars)).values())
 
 
@@ -130,15 +135,21 @@ def font_path(family: str) -> Path:
     raise ValueError(f"no packaged font for {family!r}")
 
 
+#: Members of the map document that hold no text: skipped, since geometry is most of it.
+_NO_TEXT = frozenset({"geometry", "chainage", "bounds", "styles"})
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if key not in _NO_TEXT:
+                yield from _strings(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            yield from _strings(item)
+            if not isinstance(item, (int, float)):
+                yield from _strings(item)
 
 
 def _in(code: int, ranges: Iterable[tuple[int, int]]) -> bool:

@@ -107,7 +107,8 @@ def render_map(geodata: Geodata, options: MapOptions) -> folium.Map:
         gesture_js, gesture_css = resources.gesture_handling()
         page.header.add_child(Raw(f"<style>{gesture_css}</style>"), name="gesture_css")
         page.header.add_child(Raw(f"<script>{gesture_js}</script>"), name="gesture_js")
-        fonts = font_css(document)
+        data_json = _script_json(document)
+        fonts = font_css(data_json)
         if fonts:
             page.header.add_child(Raw(f"<style>{fonts}</style>"), name="fonts")
         page.header.add_child(Raw(f"<script>{resources.runtime_js()}</script>"), name="js")
@@ -117,7 +118,7 @@ def render_map(geodata: Geodata, options: MapOptions) -> folium.Map:
                 f'<div class="cpec-app" id="{name}-app">'
                 f'<div class="cpec-map" id="{name}" role="region" '
                 f'aria-label="{html.escape(title)}"></div></div>\n'
-                f'<script type="application/json" id="{name}-data">{_script_json(document)}'
+                f'<script type="application/json" id="{name}-data">{data_json}'
                 "</script>"
             ),
             name="map_data",

@@ -102,6 +102,11 @@ def _status(props: Mapping[str, Any]) -> Status | None:
     return Status(value) if isinstance(value, str) and value in _STATUSES else None
 
 
+#: The only properties :func:`feature_style` reads: features that agree on these (and on
+#: their layer and kind) look the same, so a build resolves each combination once.
+STYLE_KEYS = ("status", "precision", "boundary_type", "disputed")
+
+
 def feature_style(style: LayerStyle, props: Mapping[str, Any], kind: str) -> dict[str, Any]:
     """How one feature is drawn: the one place the styling rules live.
 

@@ -15,7 +15,7 @@ from cpec_map import validate_dir
 from cpec_map.document import build_document, ui_strings
 from cpec_map.load import load_dir
 from cpec_map.model import LayerStyle, MapOptions, Precision, Status
-from cpec_map.style import CORRIDOR_PALETTE, feature_style, legend_key
+from cpec_map.style import CORRIDOR_PALETTE, STYLE_KEYS, feature_style, legend_key
 
 GOLDEN = Path(__file__).parent / "golden" / "style_table.json"
 LINE = {"type": "LineString", "coordinates": [[67.0, 24.8], [68.3, 25.4]]}
@@ -53,6 +53,28 @@ def test_style_rules_match_the_golden_table() -> None:
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     assert table == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_feature_style_reads_only_the_style_keys() -> None:
+    """The build resolves one style per combination of STYLE_KEYS: a rule that reads
+    another property would be silently shared between features that differ in it."""
+    read: set[str] = set()
+
+    class Props(dict):
+        def get(self, key, default=None):
+            read.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            read.add(key)
+            return super().__getitem__(key)
+
+    base = LayerStyle(color="#000000", fill_color="#000000", fill_opacity=0.2, weight=2.0,
+                      radius=5.0)
+    for kind in ("point", "line", "polygon", "uncertainty"):
+        feature_style(base, Props(status="planned", precision="schematic", disputed=True,
+                                  boundary_type="claim", kind="x", name="y"), kind)
+    assert read <= set(STYLE_KEYS)
 
 
 def test_style_rules_say_what_the_data_says() -> None:

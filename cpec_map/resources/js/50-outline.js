@@ -39,12 +39,13 @@ function buildOutline(app) {
       // corridor needs more room than that: the corridor is what the reader came for.
       var fill = map.getBoundsZoom(bounds, true);
       var corridor = map.getBoundsZoom(L.latLngBounds(app.doc.bounds), false, L.point(48, 48));
-      map.setMaxBounds(bounds.pad(0.02));
+      // Room beyond the edges for a popup of an edge site to pan into view.
+      map.setMaxBounds(bounds.pad(0.3));
       map.options.maxBoundsViscosity = 1;
       map.setMinZoom(Math.min(fill, corridor, OUTLINE_MAX_ZOOM - 1));
       map.setMaxZoom(OUTLINE_MAX_ZOOM);
       if (map.getZoom() < map.getMinZoom()) map.setZoom(map.getMinZoom(), { animate: false });
-      map.panInsideBounds(bounds, { animate: false });
+      map.panInsideBounds(bounds.pad(0.3), { animate: false });
     } else if (saved) {
       map.setMaxBounds(null);
       map.setMinZoom(saved.min);

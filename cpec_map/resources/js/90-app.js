@@ -141,6 +141,8 @@ function build(map, doc) {
     if (base && !map.hasLayer(base)) map.addLayer(base);
     root.classList.toggle("cpec-outline-basemap", state.basemap === "outline");
     if (app.outlineLimits) app.outlineLimits(state.basemap === "outline");
+    // The outline's limits may have moved the view under an open popup: pan it in again.
+    if (popup && map.hasLayer(popup)) popup.update();
   }
 
   function applyLanguage(state) {
@@ -264,7 +266,7 @@ function build(map, doc) {
   var state = app.store.get();
   applyLanguage(state);
   map.invalidateSize({ animate: false });
-  map.fitBounds(doc.bounds, { padding: [24, 24], animate: false });
+  map.fitBounds(doc.bounds, { padding: [24, 24], animate: false, maxZoom: 12 });  // one site: zoom 12
   applyBasemap(state);
   applyVisibility(state);
   recount(state);
@@ -277,7 +279,8 @@ function build(map, doc) {
   var refit = function () {
     map.invalidateSize({ animate: false });
     map.fitBounds(doc.bounds, {
-      paddingTopLeft: [12, 12], paddingBottomRight: [app.legend.getContainer().offsetWidth + 16, 12], animate: false
+      paddingTopLeft: [12, 12], paddingBottomRight: [app.legend.getContainer().offsetWidth + 16, 12],
+      animate: false, maxZoom: 12
     });
   };
   if (window.matchMedia) {

@@ -8,24 +8,17 @@ local PNG; nothing leaves the machine.
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, GEODATA, GeodataFolder, collection, feature
+from conftest import BLANK_PNG, GEODATA, GeodataFolder, collection, feature
 
 from cpec_map import build_map
 
 pytestmark = pytest.mark.browser
 
-BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
-)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 XSS = '<img src=x onerror="window.__xss=1;alert(1)">'
 DHABEJI = "sez/sez-dhabeji"
 KARACHI_CITY = "ml1_stations/ml1-st-karachi-city"
@@ -34,16 +27,9 @@ ROW = ".cpec-find-row"
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but Chromium is missing at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+def chromium(browser) -> Any:
+    """The suite's one headless Chromium (tests/conftest.py)."""
+    return browser
 
 
 class Find:

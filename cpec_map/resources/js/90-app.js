@@ -266,12 +266,21 @@ function build(map, doc) {
   var state = app.store.get();
   applyLanguage(state);
   map.invalidateSize({ animate: false });
-  map.fitBounds(doc.bounds, { padding: [24, 24], animate: false, maxZoom: 12 });  // one site: zoom 12
-  applyBasemap(state);
-  applyVisibility(state);
+  // Counts and the legend first (the fit below leaves room for the legend), the
+  // layers last, once the view is final: a redraw of thousands of vertices costs.
+  app.features.forEach(function (rec) { rec.shown = !!rec.item && app.isShown(rec, state); });
   recount(state);
   app.panel.update(state);
   app.legend.update(state);
+  applyBasemap(state);
+  // Fit the corridor into the part of the map the buttons and an open legend leave free.
+  // (maxZoom: a map of one site would otherwise zoom in without end.)
+  var legendRoom = app.legend.folded ? 24 : app.legend.getContainer().offsetWidth + 24;
+  map.fitBounds(doc.bounds, {
+    paddingTopLeft: [app.buttons.getContainer().offsetWidth + 24, 24],
+    paddingBottomRight: [legendRoom, 24], animate: false, maxZoom: 12
+  });
+  applyVisibility(state);
   var c0 = map.getCenter();
   app.store.state.view = { lat: c0.lat, lng: c0.lng, zoom: map.getZoom() };
 

@@ -95,6 +95,24 @@ function drawPoint(position, rec, ctx, out) {
   })));
 }
 
+/* Chromium puts interactive SVG paths in the tab order (Leaflet 1.9 gives them no
+ * tabindex): Tab would walk through every site and line before reaching the map's
+ * controls. Take each drawn element out, again whenever a filter re-adds it (Leaflet
+ * draws a new element on every add). Keyboard users reach features through the Find
+ * list instead. */
+function keepOutOfTabOrder(layer) {
+  if (layer instanceof L.LayerGroup) {
+    layer.eachLayer(keepOutOfTabOrder);
+    return;
+  }
+  function untab() {
+    var node = layer.getElement ? layer.getElement() : null;
+    if (node && node.setAttribute) node.setAttribute("tabindex", "-1");
+  }
+  layer.on("add", untab);
+  untab();
+}
+
 /* Draw one layer of the document: a feature group whose members are the records'
  * items (one Leaflet layer per feature). */
 function drawLayer(app, layerDoc) {
@@ -115,6 +133,7 @@ function drawLayer(app, layerDoc) {
     if (!parts.length) return;
     rec.item = parts.length === 1 ? parts[0] : L.featureGroup(parts);
     rec.item.cpecId = f.id;
+    keepOutOfTabOrder(rec.item);
     group.addLayer(rec.item);
   });
   return group;

@@ -4,6 +4,16 @@
 
 var LEGEND_SECTIONS = [["status", "legend.status"], ["precision", "legend.location"], ["boundaries", "legend.boundaries"]];
 
+/* One legend row: the symbol, its label, how many shown features it explains. */
+function legendRow(app, samples, label, count) {
+  var li = el("li");
+  li.appendChild(sample(app, samples));
+  label.classList.add("cpec-legend-label");
+  li.appendChild(label);
+  li.appendChild(el("span", "cpec-count", String(count)));
+  return li;
+}
+
 var Legend = L.Control.extend({
   options: { position: "bottomright" },
   initialize: function (app, options) {
@@ -45,12 +55,8 @@ var Legend = L.Control.extend({
         if (layerDoc.role !== part[0] || !state.layers[layerDoc.id]) return;
         var n = app.counts.layers[layerDoc.id].shown;
         if (!n) return;
-        var li = el("li");
-        li.setAttribute("data-layer", layerDoc.id);
-        li.appendChild(sample(app, layerDoc.swatch));
-        li.appendChild(i18n.putText(el("span", "cpec-legend-label"), layerDoc.title));
-        li.appendChild(el("span", "cpec-count", String(n)));
-        list.appendChild(li);
+        list.appendChild(legendRow(app, layerDoc.swatch, i18n.putText(el("span"), layerDoc.title), n))
+          .setAttribute("data-layer", layerDoc.id);
       });
       if (!list.firstChild) return;
       if (part[1]) body.appendChild(i18n.put(el("h3"), part[1]));
@@ -62,12 +68,8 @@ var Legend = L.Control.extend({
         if (entry.section !== section[0]) return;
         var n = app.counts.legend[i];
         if (!n) return;
-        var li = el("li");
-        li.setAttribute("data-key", entry.label);
-        li.appendChild(sample(app, entry.samples));
-        li.appendChild(i18n.put(el("span", "cpec-legend-label"), entry.label));
-        li.appendChild(el("span", "cpec-count", String(n)));
-        ul.appendChild(li);
+        ul.appendChild(legendRow(app, entry.samples, i18n.put(el("span"), entry.label), n))
+          .setAttribute("data-key", entry.label);
       });
       if (!ul.firstChild) return;
       body.appendChild(i18n.put(el("h3"), section[1]));

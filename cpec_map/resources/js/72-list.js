@@ -303,27 +303,9 @@ FeatureList.prototype.translate = function () {
   this.list.setAttribute("aria-label", this.app.i18n.t("list.label"));
 };
 
-/* Chromium puts interactive SVG paths in the tab order (Leaflet 1.9 gives them no
- * tabindex): Tab would walk through every site and line before reaching the map's
- * controls. Take each drawn element out, again whenever a filter re-adds it (Leaflet
- * draws a new element on every add). */
-function keepOutOfTabOrder(layer) {
-  if (layer instanceof L.LayerGroup) {
-    layer.eachLayer(keepOutOfTabOrder);
-    return;
-  }
-  function untab() {
-    var node = layer.getElement ? layer.getElement() : null;
-    if (node && node.setAttribute) node.setAttribute("tabindex", "-1");
-  }
-  layer.on("add", untab);
-  untab();
-}
-
 MODULES.push({
   name: "list",
   init: function (app) {
-    app.features.forEach(function (rec) { if (rec.item) keepOutOfTabOrder(rec.item); });
     var list = new FeatureList(app);
     app.side.tabs.find.panel.appendChild(list.root);
     app.find.list = list;

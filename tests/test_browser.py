@@ -407,3 +407,15 @@ def test_urdu_and_chinese_fonts_travel_inside_the_page(browser, shipped_map: Pat
     families = m.eval("() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
     assert any("CPEC Noto Sans Arabic" in f for f in families), families
     m.page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_menu_button_never_covers_the_map_buttons(browser, small_map: Path, lang: str) -> None:
+    m = _open(browser, small_map, size=(390, 844), fragment=f"lang={lang}")
+    menu = m.page.locator(".cpec-menu").bounding_box()
+    for i in range(m.count(".cpec-buttons button")):
+        b = m.page.locator(".cpec-buttons button").nth(i).bounding_box()
+        overlap = menu["x"] < b["x"] + b["width"] and b["x"] < menu["x"] + menu["width"] and \
+            menu["y"] < b["y"] + b["height"] and b["y"] < menu["y"] + menu["height"]
+        assert not overlap, (lang, menu, b)
+    m.page.close()

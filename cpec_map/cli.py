@@ -59,6 +59,11 @@ def parser() -> argparse.ArgumentParser:
         "newest date in the data)",
     )
     p.add_argument(
+        "--as-of", metavar="DATE",
+        help="build the map and figures as the corridor stood on DATE, from the status "
+        "histories (default: today's data)",
+    )
+    p.add_argument(
         "--size", metavar="SIZE", default=FigureOptions.size,
         help=f"figure size: {', '.join(FIGURE_SIZES)}, or WxH in mm or in, e.g. 180x120mm "
         f"(default: {FigureOptions.size})",
@@ -108,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage(f"--dpi {args.dpi}: choose 30..1200")
     if args.data_date is not None and not is_iso_date(args.data_date):
         return _usage(f"--data-date {args.data_date}: use an ISO date such as 2026-11-29")
+    if args.as_of is not None and not is_iso_date(args.as_of):
+        return _usage(f"--as-of {args.as_of}: use an ISO date such as 2024-06-30")
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -133,11 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         options = MapOptions(
             title=args.title, basemap=args.basemap, precision=args.precision,
-            data_date=args.data_date,
+            data_date=args.data_date or args.as_of, as_of=args.as_of,
         )
         figure = FigureOptions(
             size=args.size, dpi=args.dpi, view=args.view, lang=args.lang, title=args.title,
-            data_date=args.data_date,
+            data_date=args.data_date or args.as_of,
         )
         result = build(
             args.geodata, args.out or [DEFAULT_OUT], options, figure=figure,

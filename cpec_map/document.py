@@ -29,6 +29,8 @@ from pyproj import Geod
 
 from . import resources
 from .errors import UsageError
+from .history import entries as history_entries
+from .history import timeline_dates
 from .model import (
     BASEMAP_CHOICES,
     LANGUAGES,
@@ -64,7 +66,7 @@ CANVAS_MIN_VERTICES = 150_000
 #: Properties the document lifts out of ``props`` into members of their own.
 PROMOTED = frozenset(
     {"name", "name_ur", "name_zh", "status", "as_of", "precision", "uncertainty_m",
-     "description", "sources"}
+     "description", "sources", "history"}
 )
 _GEOD = Geod(ellps="WGS84")
 
@@ -107,6 +109,7 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
         "basemaps": basemaps,
         "basemap": default,
         "facets": _facets(geodata),
+        "timeline": {"dates": timeline_dates(geodata), "asOf": options.as_of},
         "legend": legend,
         "styles": table.rows,
         "strings": strings,
@@ -242,6 +245,19 @@ def _feature(
         ok = isinstance(radius, (int, float)) and not isinstance(radius, bool) and radius > 0
         out["uncertainty"] = float(radius) if ok else DEFAULT_UNCERTAINTY_M
         out["style"]["uncertainty"] = table.feature(style, props, "uncertainty")
+    found = history_entries(props)
+    if found:  # each status it had, with the look it had then (the page's timeline)
+        out["history"] = [
+            {
+                "date": e["date"].strip(),
+                "status": e["status"],
+                "sources": e.get("sources", []),
+                **({"note": e["note"]} if isinstance(e.get("note"), str) else {}),
+                "style": {k: table.feature(style, {**props, "status": e["status"]}, k)
+                          for k in out["style"]},
+            }
+            for e in found
+        ]
     if isinstance(props.get("description"), str):
         out["description"] = props["description"]
     if "sources" in props:

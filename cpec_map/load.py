@@ -26,6 +26,8 @@ from .model import Feature, Geodata, Layer, LayerSpec, MapSettings, Role, is_iso
 
 MANIFEST = "layers.toml"
 SOURCES = "SOURCES.md"
+#: The folder's sources, each defined once as [ID] and referenced by id from features.
+SOURCE_LIST = "sources.toml"
 #: The list of credits in SOURCES.md that the map's attribution line is built from.
 _CREDITS_SECTION = re.compile(r"^##\s+Map attribution\s*$(.*?)(?=^#|\Z)", re.M | re.S)
 #: Files larger than this are refused unless the caller raises the limit: a GeoJSON
@@ -71,6 +73,7 @@ def load_dir(
     problems: list[Problem] = []
     settings, specs = _read_manifest(folder, shown, problems)
     settings = dataclasses.replace(settings, credits=_read_credits(folder, shown, problems))
+    registry = _read_source_list(folder, shown, problems)
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
@@ -110,9 +113,80 @@ def load_dir(
         spec = specs.get(path.stem) or default_spec(path.stem)
         features = _read_layer(path, display, problems, max_file_mb, progress)
         if features is not None:
+            features = tuple(_with_sources_and_history(f, registry) for f in features)
             layers.append(Layer(path=display, spec=spec, features=features))
     layers.sort(key=lambda layer: (layer.spec.order, layer.stem))
-    return Geodata(root=shown, layers=tuple(layers), settings=settings), problems
+    geodata = Geodata(root=shown, layers=tuple(layers), settings=settings, sources=registry)
+    return geodata, problems
+
+
+def _read_source_list(folder: Path, shown: str, problems: list[Problem]) -> dict[str, Any]:
+    """``sources.toml``: one ``[ID]`` table per source (title, url or publication, date).
+    The entries are checked by the validator; here they only need to be tables."""
+    path = folder / SOURCE_LIST
+    display = os.path.join(shown, SOURCE_LIST)
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        problems.append(Problem(display, f"cannot read the file: {exc.strerror or exc}"))
+        return {}
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(display, f"not UTF-8 text (byte {exc.start})"))
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(display, f"TOML syntax error: {exc}"))
+        return {}
+    registry = {}
+    for key, entry in data.items():
+        if isinstance(entry, dict):
+            registry[key] = entry
+        else:
+            reason = f"{key} must be a table [{key}] with title, url, date"
+            problems.append(Problem(display, reason))
+    return registry
+
+
+def _resolve(sources: Any, registry: Mapping[str, Any]) -> Any:
+    """A sources list with each known id replaced by its entry (plus ``id``). Unknown ids
+    stay strings, for the validator to name."""
+    if not isinstance(sources, list):
+        return sources
+    return [
+        {**registry[s], "id": s} if isinstance(s, str) and isinstance(registry.get(s), dict) else s
+        for s in sources
+    ]
+
+
+def _with_sources_and_history(feature: Feature, registry: Mapping[str, Any]) -> Feature:
+    """The feature with source ids resolved (in ``sources`` and in each ``history``
+    entry), and ``status``/``as_of`` taken from the last history entry where the
+    feature does not state them: the history is the record, the current state follows."""
+    props = feature.properties
+    history = props.get("history")
+    listed = props.get("sources")
+    has_ids = isinstance(listed, list) and any(isinstance(s, str) for s in listed)
+    if not has_ids and not isinstance(history, list):
+        return feature
+    out = dict(props)
+    out["sources"] = _resolve(props.get("sources"), registry) if "sources" in props else None
+    if out["sources"] is None:
+        del out["sources"]
+    if isinstance(history, list):
+        entries = [
+            {**e, "sources": _resolve(e["sources"], registry)}
+            if isinstance(e, dict) and "sources" in e else e
+            for e in history
+        ]
+        out["history"] = entries
+        last = entries[-1] if entries and isinstance(entries[-1], dict) else None
+        if last is not None:
+            if "status" not in out and isinstance(last.get("status"), str):
+                out["status"] = last["status"]
+            if "as_of" not in out and isinstance(last.get("date"), str):
+                out["as_of"] = last["date"]
+    return dataclasses.replace(feature, properties=out)
 
 
 def _read_credits(folder: Path, shown: str, problems: list[Problem]) -> tuple[str, ...]:

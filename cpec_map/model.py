@@ -21,6 +21,8 @@ class Status(StrEnum):
     UNDER_CONSTRUCTION = "under_construction"
     PLANNED = "planned"
     PROPOSED = "proposed"
+    #: Built, but not in use now (Torkham: closed to trade since Oct 2025).
+    SUSPENDED = "suspended"
 
     @property
     def label(self) -> str:
@@ -221,23 +223,31 @@ class Geodata:
     root: str
     layers: tuple[Layer, ...]
     settings: MapSettings = field(default_factory=MapSettings)
+    #: The folder's ``sources.toml``: source id -> {title, url | publication, date}.
+    sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def feature_count(self) -> int:
         return sum(len(layer.features) for layer in self.layers)
 
-    def data_date(self, override: str | None = None) -> str | None:
+    def data_date(self, override: str | None = None, *, derived: bool = False) -> str | None:
         """What "built from geodata of" says: the override, the manifest's ``data_date``,
-        else the newest ``as_of`` or source date in the data."""
-        if override or self.settings.data_date:
+        else (or with ``derived``) the newest date of a fact in the data: an ``as_of``,
+        a history entry, or a source."""
+        if not derived and (override or self.settings.data_date):
             return override or self.settings.data_date
         best: str | None = None
         for layer in self.layers:
             for f in layer.features:
-                dates = [f.properties.get("as_of")]
-                sources = f.properties.get("sources")
-                if isinstance(sources, list):
-                    dates += [s.get("date") for s in sources if isinstance(s, dict)]
+                props = f.properties
+                dates = [props.get("as_of")]
+                history = props.get("history")
+                entries = history if isinstance(history, list) else []
+                dates += [e.get("date") for e in entries if isinstance(e, dict)]
+                for holder in (props, *(e for e in entries if isinstance(e, dict))):
+                    sources = holder.get("sources")
+                    if isinstance(sources, list):
+                        dates += [s.get("date") for s in sources if isinstance(s, dict)]
                 for d in dates:
                     if is_iso_date(d) and (best is None or d.strip()[:10] > best):
                         best = d.strip()[:10]
@@ -273,6 +283,8 @@ class MapOptions:
     lang: str = "en"
     precision: int = 5
     data_date: str | None = None
+    #: Build the corridor as it stood on this ISO date (from the status histories).
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,9 @@ def build(
     from .render import render_html  # folium is imported only to build
 
     options = options or MapOptions()
-    figure = figure or FigureOptions(title=options.title, data_date=options.data_date)
+    figure = figure or FigureOptions(
+        title=options.title, data_date=options.data_date or options.as_of
+    )
     check_basemap(options.basemap)
     targets = [(Path(out), output_format(out)) for out in outputs]
     for path, _ in targets:  # fail on a bad output path or size before any work is done
@@ -135,6 +137,10 @@ def build(
     if not report.ok:
         raise CpecMapError(report.problems)
     geodata = report.geodata
+    if options.as_of:  # the corridor as it stood then, for the page and the figures alike
+        from .history import as_of
+
+        geodata = as_of(geodata, options.as_of)
     figures: dict[str, bytes] = {}
     description = None
     if static:

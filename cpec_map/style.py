@@ -27,6 +27,7 @@ STATUS_DASH: dict[Status, tuple[float, ...] | None] = {
     Status.UNDER_CONSTRUCTION: (4, 2),
     Status.PLANNED: (2, 2),
     Status.PROPOSED: (0.1, 2),
+    Status.SUSPENDED: (6, 2, 1, 2),
 }
 #: Dash of boundary lines by ``boundary_type``; disputed lines are never drawn solid.
 BOUNDARY_DASH: dict[str, tuple[float, ...] | None] = {
@@ -40,6 +41,7 @@ BOUNDARY_DASH: dict[str, tuple[float, ...] | None] = {
 #: (white), anything else gets DEFAULT_POINT_FILL. Shared by the page and the figures.
 POINT_FILL: dict[Status, float] = {Status.OPERATIONAL: 0.9, Status.UNDER_CONSTRUCTION: 0.55}
 HOLLOW_STATUSES = frozenset({Status.PLANNED, Status.PROPOSED})
+SUSPENDED_FILL = "#9e9e9e"
 DEFAULT_POINT_FILL = 0.8
 #: Opacity multiplier for schematic geometry: visibly "drawn between known points".
 SCHEMATIC_OPACITY = 0.55
@@ -127,16 +129,19 @@ def feature_style(style: LayerStyle, props: Mapping[str, Any], kind: str) -> dic
     if kind == "point":
         hollow = status in HOLLOW_STATUSES
         fill = POINT_FILL.get(status, DEFAULT_POINT_FILL) if status else DEFAULT_POINT_FILL
+        suspended = status is Status.SUSPENDED
         symbol = (
             "filled" if status is None or status is Status.OPERATIONAL
             else "half" if status is Status.UNDER_CONSTRUCTION
             else "hollow" if status is Status.PLANNED
+            else "suspended" if suspended
             else "hollow-dashed"
         )
         return {
             "color": style.color, "weight": 2.0, "opacity": opacity, "radius": style.radius,
-            "fillColor": "#ffffff" if hollow else style.fill_color,
-            "fillOpacity": 0.9 if hollow else fill,
+            # a suspended site is grey inside its layer's ring: built, not working now
+            "fillColor": "#ffffff" if hollow else SUSPENDED_FILL if suspended else style.fill_color,
+            "fillOpacity": 0.9 if hollow or suspended else fill,
             "dash": [1.0, 1.5] if status is Status.PROPOSED else None,
             "hatch": False, "symbol": symbol,
         }

@@ -30,7 +30,59 @@ def validate(geodata: Geodata) -> list[Problem]:
     for layer in geodata.layers:
         problems.extend(validate_layer(layer))
     problems.extend(_check_references(geodata))
+    problems.extend(_check_source_list(geodata))
+    problems.extend(_check_data_date(geodata))
     return problems
+
+
+def _check_source_list(geodata: Geodata) -> Iterable[Problem]:
+    """Every entry of sources.toml is a proper source; unused entries are reported."""
+    path = f"{geodata.root.rstrip('/')}/sources.toml"
+    used = {
+        s["id"]
+        for layer in geodata.layers
+        for f in layer.features
+        for s in _all_sources(f.properties)
+        if isinstance(s, dict) and isinstance(s.get("id"), str)
+    }
+    for key, entry in geodata.sources.items():
+        found: list[Problem] = []
+
+        def add(reason: str, severity: Severity = Severity.ERROR, k: str = key,
+                out: list[Problem] = found) -> None:
+            out.append(Problem(path, f"[{k}]: {reason.replace('source 1 ', '')}",
+                               severity=severity))
+
+        _check_source(1, dict(entry), add)
+        yield from found
+        if key not in used:
+            # WARN: an unused source is harmless, but usually a typo in a reference.
+            yield Problem(path, f"[{key}] is not referenced by any feature",
+                          severity=Severity.WARNING)
+
+
+def _all_sources(props: Any) -> list[Any]:
+    out = list(props.get("sources") or []) if isinstance(props.get("sources"), list) else []
+    history = props.get("history")
+    if isinstance(history, list):
+        for entry in history:
+            if isinstance(entry, dict) and isinstance(entry.get("sources"), list):
+                out += entry["sources"]
+    return out
+
+
+def _check_data_date(geodata: Geodata) -> Iterable[Problem]:
+    """A pinned data_date older than the newest fact would tell readers the data is
+    older than it is."""
+    pinned = geodata.settings.data_date
+    newest = geodata.data_date(None, derived=True)
+    if pinned and newest and pinned.strip()[:10] < newest:
+        # ERR: "built from geodata of" must not predate a fact the map shows.
+        yield Problem(
+            f"{geodata.root.rstrip('/')}/layers.toml",
+            f"[map] data_date {pinned} is older than the newest fact in the data ({newest}); "
+            "update it or remove it (it is then derived from the data)",
+        )
 
 
 def _check_references(geodata: Geodata) -> Iterable[Problem]:
@@ -135,6 +187,8 @@ def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
     if description is not None and not isinstance(description, str):
         add(f'"description" must be text, not {_short(description)}')
 
+    _check_history(props, add)
+
     sources = props.get("sources")
     if sources is None:
         if role is Role.CORRIDOR:
@@ -148,7 +202,57 @@ def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
         _check_source(n, source, add)
 
 
+def _check_history(props: dict[str, Any], add: Any) -> None:
+    """``history``: dated entries (status, date, sources) in order; the feature's
+    current ``status`` and ``as_of`` must follow from the last one."""
+    history = props.get("history")
+    if history is None:
+        return
+    if not isinstance(history, list) or not history:
+        add('"history" must be a non-empty list of {date, status, sources} entries')
+        return
+    previous = None
+    for n, entry in enumerate(history, 1):
+        if not isinstance(entry, dict):
+            add(f"history entry {n} must be an object with date, status and sources")
+            continue
+        date, status = entry.get("date"), entry.get("status")
+        if not is_iso_date(date):
+            add(f"history entry {n}: date {_short(date)} is not an ISO date (YYYY-MM-DD)")
+            date = None
+        if not isinstance(status, str) or status not in Status._value2member_map_:
+            add(f"history entry {n}: unknown status {_short(status)} (expected one of {_STATUSES})")
+        if date and previous and date.strip() < previous:
+            # ERR: the timeline reads the history in order.
+            add(f"history entry {n} ({date}) is dated before entry {n - 1} ({previous})")
+        previous = date.strip() if date else previous
+        listed = entry.get("sources")
+        if listed is None:
+            add(f"history entry {n} has no sources", Severity.WARNING)
+        elif not isinstance(listed, list) or not listed:
+            add(f"history entry {n}: sources must be a non-empty list")
+        else:
+            for m, source in enumerate(listed, 1):
+                _check_source(m, source, lambda r, sev=Severity.ERROR, n=n: add(
+                    f"history entry {n}: {r}", sev))
+    last = history[-1] if isinstance(history[-1], dict) else {}
+    status, as_of = props.get("status"), props.get("as_of")
+    if isinstance(last.get("status"), str) and status != last["status"]:
+        # ERR: the map would show one status and the timeline another.
+        add(
+            f'status {_short(status)} disagrees with its history (last entry '
+            f'{last.get("date")}: {last["status"]}); change one of them'
+        )
+    last_date = last.get("date")
+    if is_iso_date(as_of) and is_iso_date(last_date) and as_of.strip() < last_date.strip():
+        add(f'"as_of" {as_of} is older than the last history entry ({last_date})')
+
+
 def _check_source(n: int, source: Any, add: Any) -> None:
+    if isinstance(source, str):
+        # ERR: a reference must name an entry of sources.toml.
+        add(f"source {n} {source!r} is not defined in sources.toml")
+        return
     if not isinstance(source, dict):
         add(f"source {n} must be an object with title, url (or publication) and date")
         return

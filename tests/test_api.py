@@ -15,7 +15,7 @@ def test_validate_dir_reports_without_raising(geodata: GeodataFolder) -> None:
     report = cpec_map.validate_dir(geodata.path)
     assert not report.ok
     assert [p.reason for p in report.errors] == [
-        "unknown status 'done' (expected one of operational, under_construction, planned, proposed)"
+        "unknown status 'done' (expected one of operational, under_construction, planned, proposed, suspended)"
     ]
     assert len(report.warnings) == 1 and report.warnings[0].feature == 1
     table = report._repr_html_()

@@ -59,7 +59,7 @@ CASES: list[tuple[str, Any, list[str]]] = [
     ("empty-name", collection(feature("  ")), ['"name" is empty']),
     ("name-not-text", collection(feature(12)), ['"name" must be a string']),
     ("unknown-status", collection(feature("Port", status="finished")),
-     ["unknown status 'finished' (expected one of operational, under_construction, planned, proposed)"]),
+     ["unknown status 'finished' (expected one of operational, under_construction, planned, proposed, suspended)"]),
     ("missing-status", collection(feature("Port", status=...)), ['missing "status"']),
     ("duplicate-id", collection({**feature("A"), "id": "x"}, {**feature("B"), "id": "x"}),
      ["feature 1 (\"B\"): duplicate id 'x' (first used by feature 0)"]),

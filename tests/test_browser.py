@@ -419,3 +419,41 @@ def test_menu_button_never_covers_the_map_buttons(browser, small_map: Path, lang
             menu["y"] < b["y"] + b["height"] and b["y"] < menu["y"] + menu["height"]
         assert not overlap, (lang, menu, b)
     m.page.close()
+
+
+def test_timeline_shows_the_corridor_as_it_stood(browser, shipped_map: Path) -> None:
+    """The date control: features with no record yet are hidden, the others take the
+    status they had; the date travels in the permalink."""
+    m = _open(browser, shipped_map)
+    m.layers_tab()
+    slider = m.page.locator(".cpec-timeline input[type=range]")
+    dates = m.eval("() => cpecMap.doc.timeline.dates")
+    assert "2021-05-20" in dates and "2025-10-12" in dates
+    assert m.page.locator(".cpec-timeline-date").inner_text() == "latest data"
+    torkham = "border_markets/torkham-border-crossing"
+    assert m.eval("id => cpecMap.records.byId[id].at.status", torkham) == "suspended"
+    # before Torkham's closure: operational, drawn with the operational fill
+    index = max(i for i, d in enumerate(dates) if d < "2025-10-12")
+    slider.fill(str(index))
+    assert m.state()["date"] == dates[index]
+    assert m.eval("id => cpecMap.records.byId[id].at.status", torkham) == "operational"
+    # before the Dhabeji ground-breaking the zone was planned (hollow), before 2017 not there
+    dhabeji = "sez/sez-dhabeji"
+    m.eval("() => { cpecMap.store.set({date: '2020-01-01'}); }")
+    assert m.eval("id => cpecMap.records.byId[id].at.status", dhabeji) == "planned"
+    shown_2020 = m.eval("() => cpecMap.shownFeatures().length")
+    m.eval("() => { cpecMap.store.set({date: '2010-01-01'}); }")
+    assert m.eval("id => cpecMap.records.byId[id].shown", dhabeji) is False
+    assert m.eval("() => cpecMap.shownFeatures().length") < shown_2020
+    assert "date=2010-01-01" in m.eval("() => location.hash")
+    # a popup shows the status of that date and the whole history
+    m.eval("() => { cpecMap.store.set({date: null}); cpecMap.select('sez/sez-dhabeji'); }")
+    popup = m.page.locator(".leaflet-popup-content")
+    assert popup.locator(".cpec-history li").count() == 2
+    assert m.errors == []
+    m.page.close()
+    # the permalink restores the date in a fresh page
+    fresh = _open(browser, shipped_map, fragment="date=2010-01-01")
+    assert fresh.state()["date"] == "2010-01-01"
+    assert fresh.eval("id => cpecMap.records.byId[id].shown", dhabeji) is False
+    fresh.page.close()

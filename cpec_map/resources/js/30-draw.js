@@ -54,7 +54,7 @@ function latLngs(positions) {
 function drawGeometry(geom, rec, ctx, out) {
   var c = geom.coordinates, style = rec.f.style;
   var base = { renderer: ctx.renderer, pane: ctx.pane, className: ctx.className, interactive: ctx.interactive };
-  function path(kind) { return L.extend(pathOptions(ctx.styles[style[kind]], ctx.hatcher, ctx.canvas), base); }
+  function path(kind) { return L.extend(pathOptions(ctx.styles[style[kind]], ctx.hatcher, ctx.canvas), base, { cpecKind: kind }); }
   switch (geom.type) {
     case "Point":
       drawPoint(c, rec, ctx, out);
@@ -87,11 +87,12 @@ function drawPoint(position, rec, ctx, out) {
   if (rec.f.uncertainty) {
     out.push(L.circle(latlng, L.extend(pathOptions(ctx.styles[style.uncertainty], ctx.hatcher, ctx.canvas), {
       radius: rec.f.uncertainty, renderer: ctx.renderer, pane: "cpec-uncertainty",
-      className: ctx.className + " cpec-uncertainty", interactive: ctx.interactive
+      className: ctx.className + " cpec-uncertainty", interactive: ctx.interactive, cpecKind: "uncertainty"
     })));
   }
   out.push(L.circleMarker(latlng, L.extend(pathOptions(ctx.styles[style.point], ctx.hatcher, ctx.canvas), {
-    renderer: ctx.pointRenderer, pane: "cpec-points", className: ctx.className, interactive: ctx.interactive
+    renderer: ctx.pointRenderer, pane: "cpec-points", className: ctx.className, interactive: ctx.interactive,
+    cpecKind: "point"
   })));
 }
 
@@ -111,6 +112,17 @@ function keepOutOfTabOrder(layer) {
   }
   layer.on("add", untab);
   untab();
+}
+
+/* Give a drawn feature the look of a resolved style set ({kind: index}), e.g. the
+ * status it had on the timeline's date. */
+function restyle(app, rec, style) {
+  var parts = rec.item.getLayers ? rec.item.getLayers() : [rec.item];
+  var canvas = rec.layer.renderer === "canvas";
+  parts.forEach(function (part) {
+    var kind = part.options.cpecKind;
+    if (kind && own(style, kind) !== undefined) part.setStyle(pathOptions(app.doc.styles[style[kind]], app.hatcher, canvas));
+  });
 }
 
 /* Draw one layer of the document: a feature group whose members are the records'

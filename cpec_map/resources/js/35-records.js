@@ -6,7 +6,8 @@ function Records(doc) {
   doc.layers.forEach(function (layerDoc) {
     byLayer[layerDoc.id] = [];
     layerDoc.features.forEach(function (f) {
-      var rec = { id: f.id, f: f, layer: layerDoc, item: null, shown: false };
+      var rec = { id: f.id, f: f, layer: layerDoc, item: null, shown: false,
+        at: { status: f.status, style: f.style, exists: true } };
       list.push(rec);
       byId[f.id] = rec;
       byLayer[layerDoc.id].push(rec);
@@ -17,9 +18,21 @@ function Records(doc) {
   this.byLayer = byLayer;
 }
 
+/* What a feature was on ``date`` (ISO text; null: today's data): the last history entry
+ * on or before it ("2025" counts from the start of 2025), or not yet there. A feature
+ * without a history is taken as it is at every date. */
+function statusOn(rec, date) {
+  var history = rec.f.history;
+  if (!date || !history || !history.length) return { status: rec.f.status, style: rec.f.style, exists: true };
+  var found = null;
+  for (var i = 0; i < history.length; i++) if (history[i].date <= date) found = history[i];
+  return found ? { status: found.status, style: found.style, exists: true, date: found.date }
+    : { status: undefined, style: rec.f.style, exists: false };
+}
+
 /* The value a feature has for a facet (status, precision, or a declared property). */
 function facetValue(rec, facet) {
-  if (facet === "status") return rec.f.status;
+  if (facet === "status") return rec.at.status;
   if (facet === "precision") return rec.f.precision;
   var v = own(rec.f.props, facet);
   return typeof v === "string" ? v : undefined;
@@ -43,7 +56,7 @@ function matches(rec, entry) {
   if (entry.kinds && !entry.kinds.some(function (k) { return own(rec.f.style, k) !== undefined; })) return false;
   return Object.keys(match).every(function (k) {
     var v;
-    if (k === "status") v = rec.f.status;
+    if (k === "status") v = rec.at.status;
     else if (k === "precision") v = rec.f.precision;
     else v = own(rec.f.props, k);
     return v === match[k];

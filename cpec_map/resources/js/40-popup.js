@@ -64,13 +64,14 @@ function popupContent(app, rec, latlng) {
   });
   var meta = el("p", "cpec-meta");
   meta.appendChild(i18n.putText(el("span", "cpec-layername"), rec.layer.title));
-  if (f.status) {
+  var status = rec.at.status, asOf = rec.at.date || f.asOf;
+  if (status) {
     meta.appendChild(document.createTextNode(" "));
-    var badge = i18n.put(el("span", "cpec-status"), "status." + f.status);
-    badge.setAttribute("data-status", f.status);
+    var badge = i18n.put(el("span", "cpec-status"), "status." + status);
+    badge.setAttribute("data-status", status);
     meta.appendChild(badge);
   }
-  if (f.asOf) meta.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: f.asOf }));
+  if (asOf) meta.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: asOf }));
   box.appendChild(meta);
   var km = chainageAt(rec, latlng);
   if (km !== null) {
@@ -112,6 +113,20 @@ function popupContent(app, rec, latlng) {
       table.appendChild(tr);
     });
     box.appendChild(table);
+  }
+  if (f.history && f.history.length) {
+    box.appendChild(i18n.put(el("h4"), "popup.history"));
+    var steps = el("ol", "cpec-history");
+    f.history.forEach(function (entry) {
+      var li = el("li");
+      li.appendChild(el("span", "cpec-date", entry.date + " "));
+      var st = i18n.put(el("span", "cpec-status"), "status." + entry.status);
+      st.setAttribute("data-status", entry.status);
+      li.appendChild(st);
+      if (entry.note) li.appendChild(el("span", "cpec-note-text", " " + entry.note)).lang = "en";
+      steps.appendChild(li);
+    });
+    box.appendChild(steps);
   }
   if (Array.isArray(f.sources) && f.sources.length) {
     box.appendChild(i18n.put(el("h4"), "popup.sources"));

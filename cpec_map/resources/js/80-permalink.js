@@ -35,7 +35,7 @@
  * URL, or went back to a link). */
 
 var FRAGMENT_MAX = 4000;
-var FRAGMENT_KEYS = dict(["map", "layers", "lang", "sel", "q", "base", "embed"]);
+var FRAGMENT_KEYS = dict(["map", "layers", "lang", "sel", "q", "base", "date", "embed"]);
 var FRAGMENT_KEEP = /^[a-z][a-z0-9_.-]{0,31}(=[\w.~%,:\/+-]{0,200})?$/i;
 var QUERY_MAX = 200;
 
@@ -156,6 +156,9 @@ Permalink.prototype.stateFrom = function (parts) {
 
   var base = typeof values.base === "string" ? decodePart(values.base) : null;
   out.basemap = doc.basemaps.some(function (b) { return b.id === base; }) ? base : doc.basemap;
+
+  var date = typeof values.date === "string" ? decodePart(values.date) : null;
+  out.date = date && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(date) ? date : null;
   return out;
 };
 
@@ -185,6 +188,7 @@ Permalink.prototype.compose = function (state, keep) {
   if (state.lang !== doc.lang) parts.push("lang=" + encodeURIComponent(state.lang));
   if (state.selected) parts.push("sel=" + encodeURIComponent(state.selected));
   if (state.query) parts.push("q=" + encodeURIComponent(state.query));
+  if (state.date) parts.push("date=" + encodeURIComponent(state.date));
   // A basemap the page chose by itself (tiles failed: the offline outline) is this
   // reader's circumstance, not part of the view they share.
   if (state.basemap !== doc.basemap && state.basemap !== app.autoBasemap) {
@@ -203,7 +207,7 @@ Permalink.prototype.apply = function (hash) {
     store.set({ basemap: next.basemap });
     store.set({ view: next.view });
     store.set({ layers: next.layers, filters: next.filters, lang: next.lang, query: next.query,
-      selected: next.selected });
+      date: next.date, selected: next.selected });
   } finally {
     this.applying = false;
   }
@@ -316,7 +320,7 @@ MODULES.push({
     var link = new Permalink(app);
     app.permalink = link;
     link.buildTools(app.side.tools);
-    var ours = dict(["view", "layers", "filters", "lang", "selected", "query", "basemap"]);
+    var ours = dict(["view", "layers", "filters", "lang", "selected", "query", "basemap", "date"]);
     app.store.subscribe(function (state, changed) {
       if (changed.lang) link.translate();
       if (link.applying) return;

@@ -21,7 +21,7 @@ function build(map, doc) {
   app.store = new Store({
     view: { lat: center.lat, lng: center.lng, zoom: map.getZoom() },
     layers: layers, filters: {}, lang: readHashLang(doc), query: "", selected: null,
-    basemap: doc.basemap
+    basemap: doc.basemap, date: null
   });
   app.i18n = new I18n(doc, app.store.get().lang);
 
@@ -85,7 +85,7 @@ function build(map, doc) {
   /* What is shown: a record is shown when its layer is visible and it passes the filters. */
   app.isShown = function (rec, state) {
     state = state || app.store.get();
-    return !!state.layers[rec.layer.id] && passesFilters(rec, state.filters);
+    return rec.at.exists && !!state.layers[rec.layer.id] && passesFilters(rec, state.filters);
   };
   app.shownFeatures = function () { return app.features.filter(function (r) { return r.shown; }); };
 
@@ -127,7 +127,7 @@ function build(map, doc) {
       if (!rec.item) return;
       var shown = app.isShown(rec, state);
       var group = app.groups[rec.layer.id];
-      if (passesFilters(rec, state.filters)) { if (!group.hasLayer(rec.item)) group.addLayer(rec.item); }
+      if (rec.at.exists && passesFilters(rec, state.filters)) { if (!group.hasLayer(rec.item)) group.addLayer(rec.item); }
       else if (group.hasLayer(rec.item)) group.removeLayer(rec.item);
       rec.shown = shown;
     });
@@ -229,14 +229,27 @@ function build(map, doc) {
     if (app.store.get().selected === popup.cpecId) app.store.set({ selected: null });
   });
 
+  /* The timeline: each feature takes the status (and look) it had on the date. */
+  function applyDate(state) {
+    app.features.forEach(function (rec) {
+      if (!rec.f.history) return;
+      var before = rec.at;
+      rec.at = statusOn(rec, state.date);
+      if (rec.item && before.style !== rec.at.style) restyle(app, rec, rec.at.style);
+    });
+  }
+
   app.store.subscribe(function (state, changed) {
-    if (changed.layers || changed.filters) applyVisibility(state);
+    if (changed.date) applyDate(state);
+    if (changed.layers || changed.filters || changed.date) applyVisibility(state);
     if (changed.basemap) applyBasemap(state);
     if (changed.lang) applyLanguage(state);
     recount(state);
     app.panel.update(state, changed);
     app.legend.update(state);
-    if (changed.selected || changed.lang || changed.layers || changed.filters) openSelected(state, changed.lang);
+    if (changed.selected || changed.lang || changed.layers || changed.filters || changed.date) {
+      openSelected(state, changed.lang || changed.date);
+    }
     if (changed.view) {
       var v = state.view, c = map.getCenter();
       if (Math.abs(c.lat - v.lat) > 1e-6 || Math.abs(c.lng - v.lng) > 1e-6 || map.getZoom() !== v.zoom) {

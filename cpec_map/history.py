@@ -1,0 +1,64 @@
+"""The corridor as of a date, from each feature's status history.
+
+A feature's ``history`` is a list of dated entries (status, date, sources); its
+current ``status`` and ``as_of`` follow from the last one. :func:`as_of` turns a
+geodata folder into what it said on a given day: features not yet announced are left
+out, the others carry the status they had then. The HTML timeline does the same in
+the page, from the same entries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from .model import Feature, Geodata, is_iso_date
+
+
+def entries(props: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The well-formed history entries of a feature (dated, with a status), in order."""
+    history = props.get("history")
+    if not isinstance(history, list):
+        return []
+    return [
+        e for e in history
+        if isinstance(e, dict) and is_iso_date(e.get("date")) and isinstance(e.get("status"), str)
+    ]
+
+
+def state_on(props: Mapping[str, Any], date: str) -> dict[str, Any] | None:
+    """The last history entry on or before ``date`` (ISO dates compare as text: "2025"
+    counts from the start of 2025); ``None`` when the feature had no status yet.
+    A feature without a history is taken as it is."""
+    found = entries(props)
+    if not found:
+        return {"status": props.get("status"), "date": props.get("as_of")}
+    day = date.strip()
+    before = [e for e in found if e["date"].strip() <= day]
+    return before[-1] if before else None
+
+
+def as_of(geodata: Geodata, date: str) -> Geodata:
+    """The geodata as it stood on ``date``: later features dropped, statuses of then."""
+    layers = []
+    for layer in geodata.layers:
+        kept: list[Feature] = []
+        for feature in layer.features:
+            if not entries(feature.properties):
+                kept.append(feature)
+                continue
+            entry = state_on(feature.properties, date)
+            if entry is None:
+                continue
+            props = dict(feature.properties)
+            props["status"], props["as_of"] = entry["status"], entry["date"]
+            kept.append(dataclasses.replace(feature, properties=props))
+        layers.append(dataclasses.replace(layer, features=tuple(kept)))
+    return dataclasses.replace(geodata, layers=tuple(layers))
+
+
+def timeline_dates(geodata: Geodata) -> list[str]:
+    """Every date on which some feature's status changed, in order."""
+    return sorted({e["date"].strip() for la in geodata.layers for f in la.features
+                   for e in entries(f.properties)})

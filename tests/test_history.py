@@ -1,0 +1,152 @@
+"""Sources defined once, status histories, the data date, and the corridor as of a date."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import GEODATA, GeodataFolder, collection, feature
+
+from cpec_map import build_map, validate_dir
+from cpec_map.cli import main
+from cpec_map.history import as_of, state_on
+from cpec_map.load import load_dir
+
+SOURCES = (
+    '[dawn-1]\ntitle = "Approved"\nurl = "https://example.org/a"\ndate = "2021-06-04"\n\n'
+    '[dawn-2]\ntitle = "Works begin"\nurl = "https://example.org/b"\ndate = "2024-03-01"\n'
+)
+
+
+def _history(*entries: tuple[str, str]) -> list[dict]:
+    return [{"date": d, "status": s, "sources": ["dawn-1"]} for d, s in entries]
+
+
+def _folder(geodata: GeodataFolder, *features: dict, sources: str = SOURCES) -> GeodataFolder:
+    geodata.layer("zones", collection(*features))
+    (geodata.path / "sources.toml").write_text(sources, encoding="utf-8")
+    return geodata
+
+
+def _reasons(geodata: GeodataFolder) -> list[str]:
+    return [p.reason for p in validate_dir(geodata.path).problems]
+
+
+def test_sources_are_defined_once_and_referenced_by_id(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", sources=["dawn-1", {"title": "Inline", "url": "https://x.org"}]))
+    data, problems = load_dir(geodata.path)
+    assert not problems
+    listed = data.layers[0].features[0].properties["sources"]
+    assert listed[0] == {"title": "Approved", "url": "https://example.org/a", "date": "2021-06-04",
+                         "id": "dawn-1"}
+    assert listed[1]["title"] == "Inline"  # inline sources from other tools still work
+    assert validate_dir(geodata.path).ok
+    # the popup gets the resolved source, with its link
+    doc_sources = build_map(geodata.path).html
+    assert "https://example.org/a" in doc_sources
+
+
+def test_an_unknown_source_id_names_the_feature_and_the_file(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", sources=["dawn-9"]))
+    problems = validate_dir(geodata.path).errors
+    assert [(Path(p.file).name, p.feature, p.reason) for p in problems] == [
+        ("zones.geojson", 0, "source 1 'dawn-9' is not defined in sources.toml")
+    ]
+
+
+def test_bad_entries_of_the_source_list_are_reported(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", sources=["dawn-1"]),
+            sources=SOURCES + '\n[no-title]\nurl = "https://x.org"\n\n[loose]\ntitle = "x"\n')
+    reasons = _reasons(geodata)
+    assert any(r.startswith("[no-title]:") and "title" in r for r in reasons)
+    assert any(r.startswith("[loose]:") and "url" in r for r in reasons)
+    assert any("[dawn-2] is not referenced" in r for r in reasons)  # a warning
+
+
+def test_status_follows_from_the_history(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", status=..., history=_history(("2021-06-04", "planned"),
+                                                                  ("2024-03-01", "under_construction"))))
+    data, _ = load_dir(geodata.path)
+    props = data.layers[0].features[0].properties
+    assert (props["status"], props["as_of"]) == ("under_construction", "2024-03-01")
+    assert validate_dir(geodata.path).ok
+
+
+@pytest.mark.parametrize(
+    ("props", "reason"),
+    [
+        ({"status": "planned", "history": _history(("2024-03-01", "under_construction"))},
+         "status 'planned' disagrees with its history (last entry 2024-03-01: under_construction)"),
+        ({"history": _history(("2024-03-01", "planned"), ("2021-06-04", "under_construction"))},
+         "history entry 2 (2021-06-04) is dated before entry 1 (2024-03-01)"),
+        ({"history": _history(("2024-13-01", "planned"))}, "history entry 1: date '2024-13-01' is not an ISO date"),
+        ({"history": _history(("2024", "done"))}, "history entry 1: unknown status 'done'"),
+        ({"history": []}, '"history" must be a non-empty list'),
+        ({"as_of": "2020", "history": _history(("2024-03-01", "planned"))},
+         '"as_of" 2020 is older than the last history entry (2024-03-01)'),
+    ],
+    ids=["disagrees", "out-of-order", "bad-date", "bad-status", "empty", "as-of-too-old"],
+)
+def test_check_catches_histories_that_do_not_add_up(geodata: GeodataFolder, props: dict, reason: str) -> None:
+    _folder(geodata, feature("Zone", status=props.pop("status", ...), **props))
+    assert any(r.startswith(reason) for r in _reasons(geodata)), _reasons(geodata)
+
+
+def test_a_pinned_data_date_older_than_the_newest_fact_is_an_error(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", status=..., history=_history(("2026-11-30", "planned"))))
+    geodata.manifest('[map]\ndata_date = "2026-05-13"\n')
+    assert any("data_date 2026-05-13 is older than the newest fact in the data (2026-11-30)" in r
+               for r in _reasons(geodata))
+    geodata.manifest('[map]\ntitle = "T"\n')  # drop the pin: the date follows the data
+    data, _ = load_dir(geodata.path)
+    assert data.data_date() == "2026-11-30"
+
+
+def test_the_corridor_as_of_a_date(geodata: GeodataFolder) -> None:
+    _folder(
+        geodata,
+        feature("Zone", status=..., history=_history(("2021-06-04", "planned"), ("2024-03-01", "under_construction"))),
+        feature("Later", status=..., history=_history(("2025-01-01", "proposed"))),
+        feature("Timeless", status="operational"),
+    )
+    data, _ = load_dir(geodata.path)
+    then = as_of(data, "2022-01-01")
+    shown = {f.properties["name"]: f.properties["status"] for f in then.layers[0].features}
+    assert shown == {"Zone": "planned", "Timeless": "operational"}  # Later not announced yet
+    assert state_on(data.layers[0].features[0].properties, "2024")["status"] == "planned"
+    assert state_on(data.layers[0].features[0].properties, "2024-03-01")["status"] == "under_construction"
+
+
+def test_as_of_builds_the_page_and_the_figure_of_that_date(geodata: GeodataFolder, tmp_path: Path) -> None:
+    _folder(geodata, feature("Zone", status=..., history=_history(("2021-06-04", "planned"),
+                                                                  ("2024-03-01", "under_construction"))),
+            feature("Later", {"type": "Point", "coordinates": [68.0, 25.0]}, status=...,
+                    history=_history(("2025-01-01", "proposed"))))
+    out = tmp_path / "then.html"
+    assert main(["--geodata", str(geodata.path), "--out", str(out), "--out", str(tmp_path / "then.svg"),
+                 "--as-of", "2022-01-01", "--quiet"]) == 0
+    block = out.read_text(encoding="utf-8").split('type="application/json"', 1)[1]
+    doc = json.loads(block.split(">", 1)[1].split("</script>", 1)[0])
+    features = doc["layers"][0]["features"]
+    assert [f["name"]["en"] for f in features] == ["Zone"] and features[0]["status"] == "planned"
+    assert doc["dataDate"] == "2022-01-01" and doc["timeline"]["asOf"] == "2022-01-01"
+    assert "Later" not in (tmp_path / "then.svg.txt").read_text(encoding="utf-8")
+    assert main(["--geodata", str(geodata.path), "--as-of", "last year", "--check"]) == 2
+
+
+def test_bundled_corrections_hold() -> None:
+    """The fact-check's corrections stay corrected (issue 8)."""
+    data, _ = load_dir(GEODATA)
+    by_id = {f.id: f for la in data.layers for f in la.features}
+    reko = by_id["reko-diq-mine"]
+    assert reko.properties["status"] == "under_construction"
+    assert reko.geometry.distance(by_id["nok-kundi"].geometry) > 0.6  # ~69 km, not ~35 km
+    assert by_id["torkham-border-crossing"].properties["status"] == "suspended"
+    assert by_id["nok-kundi-mashkhel-panjgur-road"].properties["status"] == "under_construction"
+    assert by_id["sez-bin-qasim-industrial-park"].properties["name"].startswith("Karachi Industrial Park")
+    assert by_id["sez-dhabeji"].properties["as_of"] == "2023-07-15"
+    assert by_id["ml1-st-samasata-junction"].properties["name_ur"] == "سمہ سٹہ جنکشن"
+    mirrors = ("qaz.wiki", "wikiclassic", "kiwix", "wikimili", "rightwiki", "clateway", "friendlywiki")
+    assert not [k for k, s in data.sources.items() if any(m in s.get("url", "") for m in mirrors)]
+    assert data.settings.data_date is None  # derived from the data, never stale

@@ -2479,9 +2479,18 @@ def main(argv=None):
     ap.add_argument("--refdata", default="../shared/refdata", type=Path)
     ap.add_argument("--out", default=Path(__file__).resolve().parent.parent / "geodata", type=Path)
     ap.add_argument("--no-check", action="store_true")
+    ap.add_argument(
+        "--overwrite-hand-edits", action="store_true",
+        help="write over a geodata folder that people now edit (it has sources.toml)",
+    )
     args = ap.parse_args(argv)
     ref = Ref(args.refdata)
     out: Path = args.out
+    if (out / "sources.toml").exists() and not args.overwrite_hand_edits:
+        # geodata/ is edited by hand since the sources list and the status histories came
+        # in; this script predates them and would undo every correction made since.
+        ap.exit(2, f"{out} is edited by hand now (it has sources.toml); this script would "
+                "overwrite it. Pass --out to another folder, or --overwrite-hand-edits.\n")
     out.mkdir(parents=True, exist_ok=True)
 
     ml1 = ml1_build(ref)

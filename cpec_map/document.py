@@ -85,6 +85,8 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
     layers = []
     used: set[str] = set()
     for layer in geodata.layers:
+        if not any(f.geometry is not None and not f.geometry.is_empty for f in layer.features):
+            continue  # nothing to draw (a list of what is not on the map, say)
         layers.append(_layer(layer, styles[layer.stem], table, options.precision, used, geodata))
     settings = geodata.settings
     title = options.title or settings.title
@@ -114,7 +116,36 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
         "styles": table.rows,
         "strings": strings,
         "layers": layers,
+        "unmapped": _unmapped(geodata, used),
     }
+
+
+def _unmapped(geodata: Geodata, used: set[str]) -> list[dict[str, Any]]:
+    """Features without geometry: named in the sources, but not locatable. The page
+    lists them (with their sources) instead of drawing a guess."""
+    out = []
+    for layer in geodata.layers:
+        for f in layer.features:
+            if f.geometry is not None or f.unreadable:
+                continue
+            props = f.properties
+            uid = feature_uid(layer, f)
+            while uid in used:
+                uid += "~"
+            used.add(uid)
+            item: dict[str, Any] = {
+                "id": uid,
+                "layer": _i18n(layer.spec.title, layer.spec.title_i18n),
+                "name": _names(props),
+            }
+            for key, member in (("status", "status"), ("as_of", "asOf"),
+                                ("unmapped_reason", "reason"), ("description", "description")):
+                if isinstance(props.get(key), str):
+                    item[member] = props[key]
+            if isinstance(props.get("sources"), list):
+                item["sources"] = props["sources"]
+            out.append(item)
+    return out
 
 
 def _i18n(text: str | None, translations: Mapping[str, str]) -> dict[str, str]:
@@ -204,6 +235,16 @@ def _layer(
     }
 
 
+def _names(props: Mapping[str, Any]) -> dict[str, str]:
+    """A feature's name per language (``name``, ``name_ur``, ``name_zh``), where given."""
+    out = {}
+    for lang, key in zip(LANGUAGES, ("name", "name_ur", "name_zh"), strict=True):
+        value = props.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
+            out[lang] = str(value)
+    return out
+
+
 def _hashable(value: Any) -> Any:
     """A memo key for a property value (lists and dicts are rare and compared as text)."""
     if isinstance(value, (list, dict)):
@@ -228,12 +269,7 @@ def _feature(
         n += 1
         uid = f"{base}~{n}"
     used.add(uid)
-    name: dict[str, str] = {}
-    for lang, key in zip(LANGUAGES, ("name", "name_ur", "name_zh"), strict=True):
-        value = props.get(key)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
-            name[lang] = str(value)
-    out: dict[str, Any] = {"id": uid, "name": name}
+    out: dict[str, Any] = {"id": uid, "name": _names(props)}
     for key, member in (("status", "status"), ("precision", "precision"), ("as_of", "asOf")):
         value = props.get(key)
         if isinstance(value, str):
@@ -359,11 +395,7 @@ def _chainage_origin_doc(geodata: Geodata, ref: str | None) -> dict[str, Any] | 
     if found is None:
         return None
     feature, layer = found
-    names = {
-        lang: str(v)
-        for lang, key in zip(LANGUAGES, ("name", "name_ur", "name_zh"), strict=True)
-        if isinstance(v := feature.properties.get(key), str) and v
-    }
+    names = _names(feature.properties)
     post = feature.properties.get("km_post")
     ok = isinstance(post, (int, float)) and not isinstance(post, bool) and math.isfinite(post)
     return {"id": feature_uid(layer, feature), "name": names, "kmPost": post if ok else None}

@@ -130,9 +130,14 @@ def validate_layer(layer: Layer) -> list[Problem]:
             else:
                 seen_ids[feature.id] = feature.index
         _check_properties(feature.properties, layer.spec.role, add)
-        if feature.geometry is None and not feature.unreadable:
-            # WARN: RFC 7946 allows it, but the map cannot show it.
-            add("has no geometry (null); it is listed nowhere on the map", Severity.WARNING)
+        reason = feature.properties.get("unmapped_reason")
+        if feature.geometry is None and not feature.unreadable and not (
+            isinstance(reason, str) and reason.strip()
+        ):
+            # WARN: RFC 7946 allows it; the map lists it under "Not on the map", and a
+            # reader should learn why it is not drawn.
+            add('has no geometry (null): it is listed under "Not on the map"; add '
+                '"unmapped_reason" to say why it cannot be located', Severity.WARNING)
     problems.extend(_check_geometries(layer))
     problems.sort(key=lambda p: -1 if p.feature is None else p.feature)
     return problems

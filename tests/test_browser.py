@@ -228,10 +228,16 @@ def test_shipped_map_draws_every_layer(browser, shipped_map: Path) -> None:
     m = _open(browser, shipped_map)
     assert m.errors == [] and m.console == [], (m.errors, m.console)
     state = m.state()
+    unplaced = 0
     for layer in data.layers:
         expected = sum(1 for f in layer.features if f.geometry is not None)
+        unplaced += len(layer.features) - expected
+        if not expected:  # a list of what is not on the map: nothing to draw
+            assert layer.stem not in state["layers"], layer.stem
+            continue
         assert m.drawn(layer.stem) == expected, layer.stem
         assert state["layers"][layer.stem] is layer.spec.visible, layer.stem
+    assert m.eval("() => cpecMap.doc.unmapped.length") == unplaced > 0
     # a popup of a real corridor feature lists its sources
     m.eval("() => cpecMap.select(cpecMap.records.byLayer['gwadar'][0].id)")
     popup = m.page.locator(".leaflet-popup-content")
@@ -457,3 +463,23 @@ def test_timeline_shows_the_corridor_as_it_stood(browser, shipped_map: Path) -> 
     assert fresh.state()["date"] == "2010-01-01"
     assert fresh.eval("id => cpecMap.records.byId[id].shown", dhabeji) is False
     fresh.page.close()
+
+
+def test_not_on_the_map_list_shows_sources_and_follows_the_language(browser, shipped_map: Path) -> None:
+    m = _open(browser, shipped_map)
+    box = m.page.locator(".cpec-unmapped")
+    count = m.eval("() => cpecMap.doc.unmapped.length")
+    assert f"Not on the map ({count})" in box.locator("summary").inner_text()
+    box.locator("summary").click()
+    assert box.locator(".cpec-unmapped-list > li").count() == count
+    assert box.locator(".cpec-sources a").first.get_attribute("href").startswith("https://")
+    m.eval("() => { cpecMap.store.set({lang: 'zh'}); }")
+    assert "未标注于地图" in box.locator("summary").inner_text()
+    # the energy layer offers its type as a filter
+    m.layers_tab()
+    assert m.count('input[data-facet="type"][value="hydro"]') == 1
+    m.page.locator('input[data-facet="type"][value="coal"]').uncheck()
+    coal = m.eval("() => cpecMap.records.byLayer['energy'].filter(r => r.f.props.type === 'coal' && r.shown).length")
+    assert coal == 0
+    assert m.errors == []
+    m.page.close()

@@ -150,3 +150,29 @@ def test_bundled_corrections_hold() -> None:
     mirrors = ("qaz.wiki", "wikiclassic", "kiwix", "wikimili", "rightwiki", "clateway", "friendlywiki")
     assert not [k for k, s in data.sources.items() if any(m in s.get("url", "") for m in mirrors)]
     assert data.settings.data_date is None  # derived from the data, never stale
+
+
+def test_features_without_a_place_are_listed_not_drawn(geodata: GeodataFolder) -> None:
+    unplaced = feature("Data centres", status="proposed", unmapped_reason="No site announced.")
+    unplaced["geometry"] = None
+    silent = feature("Somewhere", status="planned")
+    silent["geometry"] = None
+    _folder(geodata, feature("Zone", sources=["dawn-1"]), sources=SOURCES)
+    geodata.layer("not_on_map", collection(unplaced, silent))
+    warnings = [p.reason for p in validate_dir(geodata.path).warnings if "not_on_map" in p.file]
+    assert len(warnings) == 1 and 'add "unmapped_reason"' in warnings[0]  # only the silent one
+    html = build_map(geodata.path).html
+    doc = json.loads(html.split('type="application/json"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
+    assert [la["id"] for la in doc["layers"]] == ["zones"]  # nothing to draw: no panel entry
+    assert [(u["name"]["en"], u.get("reason")) for u in doc["unmapped"]] == [
+        ("Data centres", "No site announced."), ("Somewhere", None)]
+
+
+def test_bundled_not_on_the_map_list_and_energy_facet() -> None:
+    data, _ = load_dir(GEODATA)
+    layers = {la.stem: la for la in data.layers}
+    unmapped = [f for f in layers["not_on_map"].features if f.geometry is None]
+    assert len(unmapped) >= 10 and all(f.properties.get("unmapped_reason") for f in unmapped)
+    types = {f.properties["type"] for f in layers["energy"].features}
+    assert {"coal", "hydro", "solar", "wind"} <= types
+    assert all(f.properties.get("location_check") for f in layers["energy"].features)

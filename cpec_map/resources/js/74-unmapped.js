@@ -1,0 +1,57 @@
+/* "Not on the map": what the sources name but nobody could locate, listed with its
+ * status and sources at the foot of the Find tab, never drawn as a guess. */
+
+function Unmapped(app) {
+  this.app = app;
+  this.root = el("details", "cpec-unmapped");
+  this.summary = el("summary");
+  this.root.appendChild(this.summary);
+  this.hint = el("p", "cpec-unmapped-hint");
+  this.root.appendChild(this.hint);
+  this.list = el("ul", "cpec-unmapped-list");
+  this.root.appendChild(this.list);
+}
+
+Unmapped.prototype.render = function () {
+  var app = this.app, i18n = app.i18n, items = app.doc.unmapped, list = clear(this.list);
+  i18n.put(this.summary, "unmapped.title", { n: items.length });
+  i18n.put(this.hint, "unmapped.hint");
+  items.forEach(function (item) {
+    var li = el("li");
+    li.setAttribute("data-feature", item.id);
+    var head = el("p", "cpec-unmapped-name");
+    head.appendChild(Object.keys(item.name).length ? i18n.putText(el("strong"), item.name)
+      : i18n.put(el("strong"), "popup.unnamed"));
+    if (item.status) {
+      head.appendChild(document.createTextNode(" "));
+      var badge = i18n.put(el("span", "cpec-status"), "status." + item.status);
+      badge.setAttribute("data-status", item.status);
+      head.appendChild(badge);
+    }
+    if (item.asOf) head.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: item.asOf }));
+    li.appendChild(head);
+    if (item.reason) {
+      var why = el("p", "cpec-unmapped-reason", item.reason);
+      why.lang = "en";
+      li.appendChild(why);
+    }
+    if (Array.isArray(item.sources) && item.sources.length) {
+      var sources = el("ol", "cpec-sources");
+      sources.lang = "en";
+      item.sources.forEach(function (src) { sources.appendChild(sourceItem(app, src)); });
+      li.appendChild(sources);
+    }
+    list.appendChild(li);
+  });
+};
+
+MODULES.push({
+  name: "unmapped",
+  init: function (app) {
+    if (!app.doc.unmapped || !app.doc.unmapped.length) return;
+    var unmapped = new Unmapped(app);
+    app.side.tabs.find.panel.appendChild(unmapped.root);
+    unmapped.render();
+    app.store.subscribe(function (state, changed) { if (changed.lang) unmapped.render(); });
+  }
+});

@@ -105,7 +105,11 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
         "title": _i18n(title, {} if options.title else settings.title_i18n),
         "note": _i18n(settings.note, settings.note_i18n) if settings.note else None,
         "dataDate": geodata.data_date(options.data_date),
-        "attribution": " | ".join(html.escape(a) for a in geodata.credits()),
+        "attribution": " | ".join(
+            f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(text)}</a>" if url else html.escape(text)
+            for text, url in geodata.credit_links()
+        ),
         "credits": list(geodata.credits()),
         "bounds": _bounds(geodata),
         "basemaps": basemaps,

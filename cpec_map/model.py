@@ -72,6 +72,8 @@ BOUNDARY_TYPES = ("international", "line_of_control", "disputed", "claim", "inde
 #: outside it is almost always swapped lon/lat or projected metres.
 REGION = (55.0, 20.0, 85.0, 40.0)
 
+_CREDIT_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)")
+
 _ISO = re.compile(
     r"(\d{4})(?:-(\d{2})(?:-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?"
@@ -254,12 +256,24 @@ class Geodata:
         return best
 
     def credits(self, layers: tuple[Layer, ...] | list[Layer] | None = None) -> tuple[str, ...]:
-        """The map's credits: SOURCES.md's "Map attribution" list, then each credit of the
-        (given) layers' ``attribution`` not already named, in layer order."""
-        found: list[str] = list(self.settings.credits)
+        """The map's credits as text: SOURCES.md's "Map attribution" list, then each
+        credit of the (given) layers' ``attribution`` not already named, in layer order."""
+        return tuple(text for text, _ in self.credit_links(layers))
+
+    def credit_links(
+        self, layers: tuple[Layer, ...] | list[Layer] | None = None
+    ) -> tuple[tuple[str, str | None], ...]:
+        """The credits as (text, link or None): a SOURCES.md bullet written as
+        ``[text](https://…)`` links to the licence it names."""
+        found: dict[str, str | None] = {}
+        for credit in self.settings.credits:
+            match = _CREDIT_LINK.fullmatch(credit)
+            text, url = (match[1], match[2]) if match else (credit, None)
+            found.setdefault(text, url)
         for layer in self.layers if layers is None else layers:
-            found += [c for c in layer.spec.attribution if c not in found]
-        return tuple(found)
+            for credit in layer.spec.attribution:
+                found.setdefault(credit, None)
+        return tuple(found.items())
 
 
 @dataclass(frozen=True)

@@ -203,3 +203,17 @@ def test_shipped_map_credits_every_licence_that_asks_for_it() -> None:
     assert "© OpenStreetMap contributors (ODbL)" in shown  # ODbL: required
     assert "GeoNames (CC BY 4.0)" in shown  # CC BY: required
     assert "Natural Earth" in shown
+
+
+def test_credits_link_to_the_licences_sources_md_names(geodata: GeodataFolder) -> None:
+    geodata.layer("a", collection(feature("A")))
+    (geodata.path / "SOURCES.md").write_text(
+        "## Map attribution\n\n- [© OpenStreetMap contributors (ODbL)](https://www.openstreetmap.org/copyright)\n"
+        "- [Bad <b>](javascript:alert(1))\n- Plain credit\n", encoding="utf-8")
+    data, _ = load_dir(geodata.path)
+    assert data.credits()[0] == "© OpenStreetMap contributors (ODbL)"  # figures: text only
+    line = build_config(data, MapOptions())["attribution"]
+    assert line.startswith('<a href="https://www.openstreetmap.org/copyright" target="_blank" '
+                           'rel="noopener noreferrer">© OpenStreetMap contributors (ODbL)</a>')
+    assert "javascript" in line and 'href="javascript' not in line and "&lt;b&gt;" in line
+    assert line.endswith(" | Plain credit")

@@ -66,7 +66,7 @@ CANVAS_MIN_VERTICES = 150_000
 #: Properties the document lifts out of ``props`` into members of their own.
 PROMOTED = frozenset(
     {"name", "name_ur", "name_zh", "status", "as_of", "precision", "uncertainty_m",
-     "description", "sources", "history"}
+     "description", "sources", "history", "claims"}
 )
 _GEOD = Geod(ellps="WGS84")
 
@@ -302,6 +302,8 @@ def _feature(
         out["description"] = props["description"]
     if "sources" in props:
         out["sources"] = props["sources"]
+    if isinstance(props.get("claims"), dict):
+        out["claims"] = props["claims"]
     rest = {k: v for k, v in props.items() if k not in PROMOTED}
     if rest:
         out["props"] = rest

@@ -160,16 +160,19 @@ def _resolve(sources: Any, registry: Mapping[str, Any]) -> Any:
 
 
 def _with_sources_and_history(feature: Feature, registry: Mapping[str, Any]) -> Feature:
-    """The feature with source ids resolved (in ``sources`` and in each ``history``
-    entry), and ``status``/``as_of`` taken from the last history entry where the
+    """The feature with source ids resolved (in ``sources``, in each ``history`` entry
+    and in ``claims``), and ``status``/``as_of`` taken from the last history entry where the
     feature does not state them: the history is the record, the current state follows."""
     props = feature.properties
     history = props.get("history")
     listed = props.get("sources")
     has_ids = isinstance(listed, list) and any(isinstance(s, str) for s in listed)
-    if not has_ids and not isinstance(history, list):
+    claims = props.get("claims")
+    if not has_ids and not isinstance(history, list) and not isinstance(claims, dict):
         return feature
     out = dict(props)
+    if isinstance(claims, dict):  # claim-level sources: property -> sources
+        out["claims"] = {key: _resolve(value, registry) for key, value in claims.items()}
     out["sources"] = _resolve(props.get("sources"), registry) if "sources" in props else None
     if out["sources"] is None:
         del out["sources"]

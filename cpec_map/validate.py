@@ -63,6 +63,11 @@ def _check_source_list(geodata: Geodata) -> Iterable[Problem]:
 
 def _all_sources(props: Any) -> list[Any]:
     out = list(props.get("sources") or []) if isinstance(props.get("sources"), list) else []
+    claims = props.get("claims")
+    if isinstance(claims, dict):
+        for listed in claims.values():
+            if isinstance(listed, list):
+                out += listed
     history = props.get("history")
     if isinstance(history, list):
         for entry in history:
@@ -193,6 +198,7 @@ def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
         add(f'"description" must be text, not {_short(description)}')
 
     _check_history(props, add)
+    _check_claims(props, add)
 
     sources = props.get("sources")
     if sources is None:
@@ -251,6 +257,27 @@ def _check_history(props: dict[str, Any], add: Any) -> None:
     last_date = last.get("date")
     if is_iso_date(as_of) and is_iso_date(last_date) and as_of.strip() < last_date.strip():
         add(f'"as_of" {as_of} is older than the last history entry ({last_date})')
+
+
+def _check_claims(props: dict[str, Any], add: Any) -> None:
+    """``claims``: the sources of single figures (length, cost, capacity, a date), as
+    {property: [sources]}; each claim must name a property the feature has."""
+    claims = props.get("claims")
+    if claims is None:
+        return
+    if not isinstance(claims, dict):
+        add('"claims" must be an object of {property: [sources]}')
+        return
+    for key, listed in claims.items():
+        if key not in props:
+            add(f'claim for "{key}", a property the feature does not have', Severity.WARNING)
+        if not isinstance(listed, list) or not listed:
+            add(f'claim "{key}": sources must be a non-empty list')
+            continue
+        for m, source in enumerate(listed, 1):
+            _check_source(
+                m, source, lambda r, sev=Severity.ERROR, k=key: add(f'claim "{k}": {r}', sev)
+            )
 
 
 def _check_source(n: int, source: Any, add: Any) -> None:

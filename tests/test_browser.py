@@ -483,3 +483,16 @@ def test_not_on_the_map_list_shows_sources_and_follows_the_language(browser, shi
     assert coal == 0
     assert m.errors == []
     m.page.close()
+
+
+def test_popup_numbers_the_sources_of_single_figures(browser, shipped_map: Path) -> None:
+    m = _open(browser, shipped_map)
+    m.eval("() => { cpecMap.select('ml1_railway/ml1-karachi-rohri'); }")
+    popup = m.page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    cost = popup.locator("tr", has=m.page.locator("th", has_text="Cost"))
+    ref = cost.locator(".cpec-claim").inner_text()
+    n = int(ref.strip("[]"))
+    item = popup.locator("ol.cpec-sources > li").nth(n - 1).inner_text()
+    assert "ML-1" in item and cost.locator(".cpec-claim").get_attribute("title") in item
+    m.page.close()

@@ -176,3 +176,15 @@ def test_bundled_not_on_the_map_list_and_energy_facet() -> None:
     types = {f.properties["type"] for f in layers["energy"].features}
     assert {"coal", "hydro", "solar", "wind"} <= types
     assert all(f.properties.get("location_check") for f in layers["energy"].features)
+
+
+def test_claims_cite_single_figures(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", sources=["dawn-1"], cost_usd=2_000_000_000,
+                             claims={"cost_usd": ["dawn-2"], "length_km": ["dawn-1"], "area": ["nope"]}))
+    data, _ = load_dir(geodata.path)
+    claims = data.layers[0].features[0].properties["claims"]
+    assert claims["cost_usd"][0]["title"] == "Works begin"  # resolved like any source
+    reasons = _reasons(geodata)
+    assert 'claim "area": source 1 \'nope\' is not defined in sources.toml' in reasons
+    assert 'claim for "length_km", a property the feature does not have' in reasons
+    assert not any("[dawn-2] is not referenced" in r for r in reasons)  # a claim cites it

@@ -102,6 +102,16 @@ function popupContent(app, rec, latlng) {
     desc.lang = "en";
     box.appendChild(desc);
   }
+  // The sources list, with the claim-level sources of single figures numbered into it.
+  var listed = Array.isArray(f.sources) ? f.sources.slice() : [];
+  function number(src) {
+    for (var i = 0; i < listed.length; i++) {
+      var s2 = listed[i];
+      if (s2 === src || (s2 && src && s2.id !== undefined && s2.id === src.id)) return i + 1;
+    }
+    listed.push(src);
+    return listed.length;
+  }
   var props = f.props || {};
   var keys = Object.keys(props);
   if (keys.length) {
@@ -109,7 +119,16 @@ function popupContent(app, rec, latlng) {
     keys.forEach(function (k) {
       var tr = el("tr");
       tr.appendChild(i18n.propLabel(el("th"), k));
-      tr.appendChild(el("td", null, i18n.value(props[k])));
+      var td = el("td", null, i18n.value(props[k]));
+      var claim = f.claims && own(f.claims, k);
+      if (Array.isArray(claim)) {
+        claim.forEach(function (src) {
+          var sup = el("sup", "cpec-claim", "[" + number(src) + "]");
+          sup.title = src && src.title !== undefined ? i18n.value(src.title) : "";
+          td.appendChild(sup);
+        });
+      }
+      tr.appendChild(td);
       table.appendChild(tr);
     });
     box.appendChild(table);
@@ -128,11 +147,11 @@ function popupContent(app, rec, latlng) {
     });
     box.appendChild(steps);
   }
-  if (Array.isArray(f.sources) && f.sources.length) {
+  if (listed.length) {
     box.appendChild(i18n.put(el("h4"), "popup.sources"));
     var list = el("ol", "cpec-sources");
     list.lang = "en";
-    f.sources.forEach(function (src) { list.appendChild(sourceItem(app, src)); });
+    listed.forEach(function (src) { list.appendChild(sourceItem(app, src)); });
     box.appendChild(list);
   }
   return box;

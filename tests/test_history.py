@@ -188,3 +188,13 @@ def test_claims_cite_single_figures(geodata: GeodataFolder) -> None:
     assert 'claim "area": source 1 \'nope\' is not defined in sources.toml' in reasons
     assert 'claim for "length_km", a property the feature does not have' in reasons
     assert not any("[dawn-2] is not referenced" in r for r in reasons)  # a claim cites it
+
+
+def test_every_corridor_site_says_how_its_location_was_checked() -> None:
+    data, _ = load_dir(GEODATA)
+    unchecked = [
+        f"{la.stem}/{f.id}" for la in data.layers if la.spec.role.value == "corridor"
+        for f in la.features if f.geometry is not None and f.geometry.geom_type == "Point"
+        and not str(f.properties.get("location_check", "")).strip()
+    ]
+    assert unchecked == []

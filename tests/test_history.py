@@ -198,3 +198,32 @@ def test_every_corridor_site_says_how_its_location_was_checked() -> None:
         and not str(f.properties.get("location_check", "")).strip()
     ]
     assert unchecked == []
+
+
+def test_a_maintainer_changes_a_status_with_one_feature_and_one_source(shipped_copy: Path, tmp_path: Path) -> None:
+    """The README's recipe: add a source, append a history entry; --check passes and
+    the page, its timeline and the figures show the change."""
+    with (shipped_copy / "sources.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[dawn-2026-12-01-torkham-reopens]\ntitle = "Torkham reopens for trade"\n'
+                  'url = "https://www.dawn.com/news/0"\ndate = "2026-12-01"\n')
+    path = shipped_copy / "border_markets.geojson"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for i, line in enumerate(lines):
+        if '"id": "torkham-border-crossing"' in line:
+            f = json.loads(line.rstrip(","))
+            f["properties"]["status"], f["properties"]["as_of"] = "operational", "2026-12-01"
+            f["properties"]["history"].append({"date": "2026-12-01", "status": "operational",
+                                               "sources": ["dawn-2026-12-01-torkham-reopens"]})
+            lines[i] = json.dumps(f, ensure_ascii=False) + ("," if line.endswith(",") else "")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert main(["--geodata", str(shipped_copy), "--check", "--strict", "--quiet"]) == 0
+    out = tmp_path / "map.html"
+    assert main(["--geodata", str(shipped_copy), "--out", str(out), "--out", str(tmp_path / "map.png"),
+                 "--quiet"]) == 0
+    block = out.read_text(encoding="utf-8").split('type="application/json"', 1)[1]
+    doc = json.loads(block.split(">", 1)[1].split("</script>", 1)[0])
+    torkham = next(f for la in doc["layers"] for f in la["features"]
+                   if f["id"] == "border_markets/torkham-border-crossing")
+    assert torkham["status"] == "operational" and "2026-12-01" in doc["timeline"]["dates"]
+    assert doc["dataDate"] == "2026-12-01"
+    assert "2026-12-01" in (tmp_path / "map.png.txt").read_text(encoding="utf-8")

@@ -122,7 +122,7 @@ def test_permalink_round_trip_restores_the_whole_state(browser, shipped_map: Pat
     a.page.click(".cpec-lang[data-lang=ur]")
     a.eval("() => cpecMap.select('sez/sez-dhabeji')")
     a.page.wait_for_selector('.cpec-popup[data-feature="sez/sez-dhabeji"]')
-    a.page.wait_for_timeout(700)  # popup auto-pan, then the debounced view write
+    a.page.wait_for_timeout(1500)  # popup auto-pan (animated), then the debounced view write
     href = a.eval("() => location.href")
     fragment = href.split("#", 1)[1]
     parts = fragment.split("&")

@@ -199,17 +199,20 @@ Permalink.prototype.compose = function (state, keep) {
 
 /* Bring the store to what a fragment says. */
 Permalink.prototype.apply = function (hash) {
-  var store = this.app.store, next = this.stateFrom(this.parse(hash));
+  var app = this.app, store = app.store, next = this.stateFrom(this.parse(hash));
   this.applying = true;
   try {
     // The basemap first (the outline basemap limits zoom and bounds), then the view, then
     // the rest: the selected feature's popup then opens where the link's view has it.
     store.set({ basemap: next.basemap });
     store.set({ view: next.view });
+    // The link's view is what its author saw: the popup it opens must not pan it away.
+    app.restoringView = true;
     store.set({ layers: next.layers, filters: next.filters, lang: next.lang, query: next.query,
       date: next.date, selected: next.selected });
   } finally {
     this.applying = false;
+    app.restoringView = false;
   }
   this.write();
 };

@@ -142,7 +142,10 @@ function build(map, doc) {
     root.classList.toggle("cpec-outline-basemap", state.basemap === "outline");
     if (app.outlineLimits) app.outlineLimits(state.basemap === "outline");
     // The outline's limits may have moved the view under an open popup: pan it in again.
-    if (popup && map.hasLayer(popup)) popup.update();
+    if (popup && map.hasLayer(popup)) {
+      popup.options.autoPan = true;
+      popup.update();
+    }
   }
 
   function applyLanguage(state) {
@@ -208,6 +211,7 @@ function build(map, doc) {
       maxWidth: Math.max(Math.min(360, size.x - left - 60), 160),
       minWidth: Math.min(220, size.x - left - 60),
       maxHeight: Math.max(size.y - top - 70, 120),
+      autoPan: !app.restoringView,
       autoPanPaddingTopLeft: [left, top],
       autoPanPaddingBottomRight: [12, 40],
       className: "cpec-popup-wrap"

@@ -248,9 +248,12 @@ function build(map, doc) {
     if (changed.layers || changed.filters || changed.date) applyVisibility(state);
     if (changed.basemap) applyBasemap(state);
     if (changed.lang) applyLanguage(state);
-    recount(state);
-    app.panel.update(state, changed);
-    app.legend.update(state);
+    // Counts, panel and legend depend on what is shown, not on the view: a pan over
+    // 25,000 features must not recount them.
+    var shownChanged = changed.layers || changed.filters || changed.date;
+    if (shownChanged) recount(state);
+    if (shownChanged || changed.lang || changed.basemap) app.panel.update(state, changed);
+    if (shownChanged || changed.lang) app.legend.update(state);
     if (changed.selected || changed.lang || changed.layers || changed.filters || changed.date) {
       openSelected(state, changed.lang || changed.date);
     }
@@ -260,7 +263,7 @@ function build(map, doc) {
         map.setView([v.lat, v.lng], v.zoom, { animate: false });
       }
     }
-    layoutLabels(app);
+    if (shownChanged || changed.lang) layoutLabels(app);
   });
   map.on("moveend", function () {
     var c = map.getCenter();

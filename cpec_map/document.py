@@ -133,10 +133,7 @@ def _unmapped(geodata: Geodata, used: set[str]) -> list[dict[str, Any]]:
             if f.geometry is not None or f.unreadable:
                 continue
             props = f.properties
-            uid = feature_uid(layer, f)
-            while uid in used:
-                uid += "~"
-            used.add(uid)
+            uid = _unique(feature_uid(layer, f), used)
             item: dict[str, Any] = {
                 "id": uid,
                 "layer": _i18n(layer.spec.title, layer.spec.title_i18n),
@@ -239,6 +236,17 @@ def _layer(
     }
 
 
+def _unique(uid: str, used: set[str]) -> str:
+    """``uid``, or ``uid~2``, ``uid~3``…: "5" and 5, or an id that looks like "#3", must
+    still name one feature each."""
+    out, n = uid, 1
+    while out in used:
+        n += 1
+        out = f"{uid}~{n}"
+    used.add(out)
+    return out
+
+
 def _names(props: Mapping[str, Any]) -> dict[str, str]:
     """A feature's name per language (``name``, ``name_ur``, ``name_zh``), where given."""
     out = {}
@@ -267,12 +275,7 @@ def _feature(
     chainage: Mapping[int, list[float | None]],
 ) -> dict[str, Any]:
     props = f.properties
-    uid = feature_uid(layer, f)
-    base, n = uid, 1
-    while uid in used:  # "5" and 5, or an id that looks like "#3": keep ids unique
-        n += 1
-        uid = f"{base}~{n}"
-    used.add(uid)
+    uid = _unique(feature_uid(layer, f), used)
     out: dict[str, Any] = {"id": uid, "name": _names(props)}
     for key, member in (("status", "status"), ("precision", "precision"), ("as_of", "asOf")):
         value = props.get(key)
@@ -352,7 +355,10 @@ def _facets(geodata: Geodata) -> list[dict[str, Any]]:
         }
         return sorted(found)
 
-    statuses = set(values("status"))
+    statuses = set(values("status")) | {  # past statuses too: the timeline shows them
+        e["status"] for layer in geodata.layers for f in layer.features
+        if f.geometry is not None for e in history_entries(f.properties)
+    }
     facets.append({"id": "status", "label": "facet.status",
                    "values": [s.value for s in Status if s.value in statuses]})
     precisions = set(values("precision"))

@@ -53,12 +53,14 @@ def as_of(geodata: Geodata, date: str) -> Geodata:
                 continue
             props = dict(feature.properties)
             props["status"], props["as_of"] = entry["status"], entry["date"]
+            # the page of that date must not know what came after
+            props["history"] = [e for e in entries(props) if e["date"].strip() <= date.strip()]
             kept.append(dataclasses.replace(feature, properties=props))
         layers.append(dataclasses.replace(layer, features=tuple(kept)))
     return dataclasses.replace(geodata, layers=tuple(layers))
 
 
 def timeline_dates(geodata: Geodata) -> list[str]:
-    """Every date on which some feature's status changed, in order."""
+    """Every date on which the status of a feature on the map changed, in order."""
     return sorted({e["date"].strip() for la in geodata.layers for f in la.features
-                   for e in entries(f.properties)})
+                   if f.geometry is not None for e in entries(f.properties)})

@@ -6,6 +6,7 @@ and raised once as :class:`CpecMapError`; the CLI decides how to show them.
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_lib
 import os
 from collections.abc import Sequence
@@ -141,6 +142,8 @@ def build(
         from .history import as_of
 
         geodata = as_of(geodata, options.as_of)
+        if not options.data_date:
+            options = dataclasses.replace(options, data_date=options.as_of)
     figures: dict[str, bytes] = {}
     description = None
     if static:

@@ -21,6 +21,7 @@ _STATUSES = ", ".join(s.value for s in Status)
 _PRECISIONS = ", ".join(p.value for p in Precision)
 #: How far (degrees) outside REGION a feature may lie before the region rule fires.
 REGION_MARGIN = 5.0
+_DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -228,8 +229,10 @@ def _check_history(props: dict[str, Any], add: Any) -> None:
             add(f"history entry {n} must be an object with date, status and sources")
             continue
         date, status = entry.get("date"), entry.get("status")
-        if not is_iso_date(date):
-            add(f"history entry {n}: date {_short(date)} is not an ISO date (YYYY-MM-DD)")
+        if not is_iso_date(date) or not _DAY.fullmatch(str(date).strip()):
+            # ERR: the timeline compares dates as text, day precision at most.
+            add(f"history entry {n}: date {_short(date)} is not a date like YYYY-MM-DD "
+                "(or YYYY-MM, YYYY)")
             date = None
         if not isinstance(status, str) or status not in Status._value2member_map_:
             add(f"history entry {n}: unknown status {_short(status)} (expected one of {_STATUSES})")

@@ -6,6 +6,7 @@ test); nothing leaves the machine. Skips without Chromium, but fails when CI is 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -495,4 +496,26 @@ def test_popup_numbers_the_sources_of_single_figures(browser, shipped_map: Path)
     n = int(ref.strip("[]"))
     item = popup.locator("ol.cpec-sources > li").nth(n - 1).inner_text()
     assert "ML-1" in item and cost.locator(".cpec-claim").get_attribute("title") in item
+    m.page.close()
+
+
+def test_list_tooltip_and_download_follow_the_timeline(browser, shipped_map: Path) -> None:
+    m = _open(browser, shipped_map)
+    torkham = "border_markets/torkham-border-crossing"
+    m.eval("() => { cpecMap.store.set({date: '2025-01-01', query: 'torkham'}); }")
+    row = m.page.locator(f'.cpec-find-row[data-feature="{torkham}"] .cpec-status')
+    assert row.get_attribute("data-status") == "operational"
+    m.eval("() => { cpecMap.store.set({date: null}); }")
+    assert row.get_attribute("data-status") == "suspended"
+    # a feature with no record yet leaves the list too
+    m.eval("() => { cpecMap.store.set({date: '2010-01-01', query: 'dhabeji'}); }")
+    assert m.count('.cpec-find-row[data-feature="sez/sez-dhabeji"]') == 0
+    m.eval("() => { cpecMap.store.set({date: '2025-01-01', query: ''}); }")
+    m.layers_tab()
+    with m.page.expect_download() as d:
+        m.page.click(".cpec-download[data-format=geojson]")
+    data = json.loads(Path(d.value.path()).read_text(encoding="utf-8"))
+    assert data["selection"]["date"] == "2025-01-01"
+    crossing = next(f for f in data["features"] if f["id"] == torkham)
+    assert crossing["properties"]["status"] == "operational"
     m.page.close()

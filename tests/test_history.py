@@ -80,7 +80,7 @@ def test_status_follows_from_the_history(geodata: GeodataFolder) -> None:
          "status 'planned' disagrees with its history (last entry 2024-03-01: under_construction)"),
         ({"history": _history(("2024-03-01", "planned"), ("2021-06-04", "under_construction"))},
          "history entry 2 (2021-06-04) is dated before entry 1 (2024-03-01)"),
-        ({"history": _history(("2024-13-01", "planned"))}, "history entry 1: date '2024-13-01' is not an ISO date"),
+        ({"history": _history(("2024-13-01", "planned"))}, "history entry 1: date '2024-13-01' is not a date like YYYY-MM-DD"),
         ({"history": _history(("2024", "done"))}, "history entry 1: unknown status 'done'"),
         ({"history": []}, '"history" must be a non-empty list'),
         ({"as_of": "2020", "history": _history(("2024-03-01", "planned"))},
@@ -227,3 +227,29 @@ def test_a_maintainer_changes_a_status_with_one_feature_and_one_source(shipped_c
     assert torkham["status"] == "operational" and "2026-12-01" in doc["timeline"]["dates"]
     assert doc["dataDate"] == "2026-12-01"
     assert "2026-12-01" in (tmp_path / "map.png.txt").read_text(encoding="utf-8")
+
+
+def test_as_of_keeps_no_later_history_and_its_date(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", status=..., history=_history(("2015", "proposed"), ("2021-06-04", "planned"),
+                                                                  ("2024-03-01", "under_construction"))))
+    data, _ = load_dir(geodata.path)
+    then = as_of(data, "2019")
+    props = then.layers[0].features[0].properties
+    assert [e["date"] for e in props["history"]] == ["2015"] and props["status"] == "proposed"
+    from cpec_map.model import MapOptions
+    from cpec_map.pipeline import build
+    html = build(geodata.path, options=MapOptions(as_of="2019")).html
+    doc = json.loads(html.split('type="application/json"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
+    assert doc["dataDate"] == "2019"  # through the API as on the command line
+
+
+def test_history_dates_are_days_at_most_and_past_statuses_can_be_filtered(geodata: GeodataFolder) -> None:
+    _folder(geodata, feature("Zone", status=..., history=_history(("2020-04-08T10:00", "planned"))))
+    assert any(r.startswith("history entry 1: date '2020-04-08T10:00' is not a date like YYYY-MM-DD")
+               for r in _reasons(geodata))
+    _folder(geodata, feature("Zone", status=..., history=_history(("2015", "proposed"), ("2024", "operational"))))
+    from cpec_map.document import build_document
+    from cpec_map.model import MapOptions
+    data, _ = load_dir(geodata.path)
+    facets = {f["id"]: f["values"] for f in build_document(data, MapOptions())["facets"]}
+    assert facets["status"] == ["operational", "proposed"]  # proposed only in the past

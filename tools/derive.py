@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -512,22 +513,28 @@ def write(geodata: Path, derived: dict[str, Any]) -> int:
     changed = 0
     for layer, by_index in derived.items():
         path = geodata / f"{layer}.geojson"
-        lines = path.read_text(encoding="utf-8").split("\n")
-        n = -1
-        for i, line in enumerate(lines):
-            if not line.startswith('{"type": "Feature"'):
-                continue
-            n += 1
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        rows = [i for i, line in enumerate(lines) if line.startswith('{"type": "Feature"')]
+        if len(rows) != len(json.loads(text)["features"]):
+            # another layout (an editor reformatted the file): refuse rather than guess
+            raise DeriveError(f"{path}: not one feature per line; write it that way first")
+        layer_changed = 0
+        for n, i in enumerate(rows):
             if n not in by_index:
                 continue
-            comma = line.endswith(",")
-            feature = json.loads(line.rstrip(","))
+            comma = lines[i].endswith(",")
+            feature = json.loads(lines[i].rstrip(","))
             if feature["geometry"] == by_index[n]:
                 continue
             feature["geometry"] = by_index[n]
             lines[i] = json.dumps(feature, ensure_ascii=False) + ("," if comma else "")
-            changed += 1
-        path.write_text("\n".join(lines), encoding="utf-8")
+            layer_changed += 1
+        if layer_changed:  # written beside, then renamed: never a half-written layer
+            temporary = path.with_name(f".{path.name}.derive")
+            temporary.write_text("\n".join(lines), encoding="utf-8")
+            os.replace(temporary, path)
+        changed += layer_changed
     return changed
 
 

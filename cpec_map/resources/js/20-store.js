@@ -1,6 +1,6 @@
 /* The one state store. State: {view: {lat, lng, zoom}, layers: {id: bool},
  * filters: {facet: [allowed values] (absent: all)}, lang, query, selected (feature id
- * or null), basemap}. Controls call set(); the map, legend, list and URL subscribe. */
+ * or null), basemap, date (the timeline's ISO date, or null for the latest data)}. Controls call set(); the map, legend, list and URL subscribe. */
 
 function Store(initial) {
   this.state = initial;

@@ -12,10 +12,10 @@ function nameNode(app, tag, cls, rec) {
 function tooltipContent(app, rec) {
   var box = el("span", "cpec-tooltip");
   box.appendChild(nameNode(app, "strong", null, rec));
-  if (rec.f.status) {
+  if (rec.at.status) {
     var st = el("span", "cpec-tooltip-status");
     st.appendChild(document.createTextNode(" · "));
-    st.appendChild(app.i18n.put(el("span"), "status." + rec.f.status));
+    st.appendChild(app.i18n.put(el("span"), "status." + rec.at.status));
     box.appendChild(st);
   }
   return box;

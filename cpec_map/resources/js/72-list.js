@@ -25,7 +25,7 @@ FindHighlight.prototype.show = function (rec, pan) {
   if (this.id === (rec && rec.id) && !pan) return;
   this.hide();
   if (!rec || !rec.item) return;
-  var styles = app.doc.styles, style = rec.f.style || {};
+  var styles = app.doc.styles, style = rec.at.style || {};
   var weight = Math.max.apply(null, ["line", "polygon"].map(function (k) {
     var row = styles[own(style, k)];
     return row ? row.weight : 1;
@@ -220,15 +220,15 @@ FeatureList.prototype.row = function (rec, selected) {
   li.setAttribute("data-feature", rec.id);
   li.setAttribute("aria-selected", selected ? "true" : "false");
   li.tabIndex = -1;
-  li.appendChild(sample(app, rec.f.style || {}));
+  li.appendChild(sample(app, rec.at.style || {}));
   var text = el("span", "cpec-find-text");
   text.appendChild(nameNode(app, "span", "cpec-find-name", rec));
   var meta = el("span", "cpec-find-meta");
   meta.appendChild(i18n.putText(el("span", "cpec-find-layer"), rec.layer.title));
-  if (rec.f.status) {
+  if (rec.at.status) {
     meta.appendChild(document.createTextNode(" "));
-    var badge = i18n.put(el("span", "cpec-status"), "status." + rec.f.status);
-    badge.setAttribute("data-status", rec.f.status);
+    var badge = i18n.put(el("span", "cpec-status"), "status." + rec.at.status);
+    badge.setAttribute("data-status", rec.at.status);
     meta.appendChild(badge);
   }
   text.appendChild(meta);
@@ -313,7 +313,7 @@ MODULES.push({
     list.render(app.store.get());
     app.store.subscribe(function (state, changed) {
       if (changed.lang) list.translate();
-      if (changed.query || changed.layers || changed.filters || changed.lang) list.render(state);
+      if (changed.query || changed.layers || changed.filters || changed.lang || changed.date) list.render(state);
       else if (changed.selected) list.select(state.selected);
     });
   }

@@ -17,7 +17,9 @@
  *   sel=LAYER%2FID    the selected feature (its map-wide id, of a layer that takes clicks);
  *                     its popup opens (once it is shown, if a filter or layer hides it).
  *   q=TEXT            the search text of the list.
- *   base=ID           the basemap, unless the document's default.
+ *   base=ID           the basemap, unless the document's default (or the page's own
+ *                     offline fall-back).
+ *   date=YYYY[-MM[-DD]] the timeline's date, where the page has a timeline.
  *   embed             article mode (read by 90-app.js at start); kept as it is.
  *
  *   e.g. #map=9/24.8607/67.0011&layers=cities,sez&status=planned,proposed&precision=exact
@@ -158,7 +160,8 @@ Permalink.prototype.stateFrom = function (parts) {
   out.basemap = doc.basemaps.some(function (b) { return b.id === base; }) ? base : doc.basemap;
 
   var date = typeof values.date === "string" ? decodePart(values.date) : null;
-  out.date = date && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(date) ? date : null;
+  // only a page with a timeline has dates (a map built --as-of a date is that date)
+  out.date = app.timeline && date && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(date) ? date : null;
   return out;
 };
 

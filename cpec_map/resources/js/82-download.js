@@ -76,8 +76,10 @@ function exportProperties(rec) {
     var v = own(f.name, p[0]);
     if (v !== undefined) out[p[1]] = v;
   });
-  if (f.status !== undefined) out.status = f.status;
-  if (f.asOf !== undefined) out.as_of = f.asOf;
+  // on a timeline date, the status the feature had then (and since when)
+  var status = rec.at ? rec.at.status : f.status, asOf = rec.at && rec.at.date ? rec.at.date : f.asOf;
+  if (status !== undefined) out.status = status;
+  if (asOf !== undefined) out.as_of = asOf;
   if (f.precision !== undefined) out.precision = f.precision;
   if (f.precision === "approximate" && f.uncertainty !== undefined) out.uncertainty_m = f.uncertainty;
   if (f.description !== undefined) out.description = f.description;
@@ -105,7 +107,8 @@ function geojsonText(app, recs) {
   head.generated_from = { document: doc.$schema || "cpec-map map document", version: doc.version };
   head.selection = {
     layers: doc.layers.filter(function (l) { return state.layers[l.id]; }).map(function (l) { return l.id; }),
-    filters: state.filters
+    filters: state.filters,
+    date: state.date || null
   };
   var features = recs.map(function (rec) {
     return JSON.stringify({ type: "Feature", id: rec.id, properties: exportProperties(rec), geometry: rec.f.geometry });

@@ -91,6 +91,12 @@ function build(map, doc) {
 
   function recount(state) {
     var counts = { layers: {}, facets: {}, legend: doc.legend.map(function () { return 0; }) };
+    // a facet's counts follow every filter but its own: what ticking a box would show
+    var othersOf = doc.facets.map(function (facet) {
+      var others = {};
+      Object.keys(state.filters).forEach(function (k) { if (k !== facet.id) others[k] = state.filters[k]; });
+      return others;
+    });
     doc.layers.forEach(function (l) { counts.layers[l.id] = { shown: 0, total: 0 }; });
     app.features.forEach(function (rec) {
       if (!rec.item) return;
@@ -102,13 +108,11 @@ function build(map, doc) {
           if (matches(rec, entry)) counts.legend[i]++;
         });
       }
-      if (!state.layers[rec.layer.id]) return;
-      doc.facets.forEach(function (facet) {
+      if (!state.layers[rec.layer.id] || !rec.at.exists) return;
+      doc.facets.forEach(function (facet, i) {
         var value = facetValue(rec, facet.id);
         if (value === undefined) return;
-        var others = {};
-        Object.keys(state.filters).forEach(function (k) { if (k !== facet.id) others[k] = state.filters[k]; });
-        if (!passesFilters(rec, others)) return;
+        if (!passesFilters(rec, othersOf[i])) return;
         var key = facet.id + "=" + value;
         counts.facets[key] = (counts.facets[key] || 0) + 1;
       });

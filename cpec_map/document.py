@@ -44,6 +44,7 @@ from .model import (
     Precision,
     Role,
     Status,
+    geometry_kinds,
 )
 from .style import (
     DEFAULT_UNCERTAINTY_M,
@@ -281,7 +282,7 @@ def _feature(
         value = props.get(key)
         if isinstance(value, str):
             out[member] = value
-    kinds = sorted(_geometry_kinds(f.geometry))
+    kinds = sorted(geometry_kinds(f.geometry))
     out["style"] = {k: table.feature(style, props, k) for k in kinds}
     if props.get("precision") == Precision.APPROXIMATE.value and "point" in kinds:
         radius = props.get("uncertainty_m")
@@ -316,17 +317,6 @@ def _feature(
         out["chainage"] = chainage[f.index]
     out["geometry"] = geometry
     return out
-
-
-_KINDS = {"Point": "point", "MultiPoint": "point", "Polygon": "polygon",
-          "MultiPolygon": "polygon", "LineString": "line", "MultiLineString": "line",
-          "LinearRing": "line"}
-
-
-def _geometry_kinds(geom: Any) -> set[str]:
-    if geom.geom_type == "GeometryCollection":
-        return set().union(*(_geometry_kinds(g) for g in geom.geoms))
-    return {_KINDS[geom.geom_type]}
 
 
 def _legend(table: _StyleTable) -> list[dict[str, Any]]:

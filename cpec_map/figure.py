@@ -26,7 +26,7 @@ from pyproj import Geod
 from .document import ui_strings
 from .errors import UsageError
 from .fonts import ARABIC_FAMILY, CJK_FAMILY, EMBEDDED, font_faces, font_path
-from .model import FIGURE_SIZES, FigureOptions, Geodata, Layer, LayerStyle, Role
+from .model import FIGURE_SIZES, FigureOptions, Geodata, Layer, LayerStyle, Role, geometry_kinds
 from .style import (
     DEFAULT_UNCERTAINTY_M,
     feature_style,
@@ -545,7 +545,7 @@ def _legend_entries(
     from matplotlib.lines import Line2D
 
     shown = [(la, _features_in(la, view)) for la in layers]
-    found = [(f.properties, _kinds_of(f.geometry)) for _, feats in shown for f in feats]
+    found = [(f.properties, geometry_kinds(f.geometry)) for _, feats in shown for f in feats]
     strings = ui_strings()["en"]
     entries: list[tuple[Any, str]] = []
     for layer, feats in shown:
@@ -563,11 +563,6 @@ def _legend_entries(
             entries.append((Line2D([], [], linestyle="none"), heading))
         entries.append((_handle(entry["samples"], scale), strings[entry["label"]]))
     return entries
-
-
-def _kinds_of(geom: Any) -> set[str]:
-    kinds = {"Point": "point", "LineString": "line", "Polygon": "polygon"}
-    return {kinds[p.geom_type] for p in _parts(geom) if p.geom_type in kinds}
 
 
 def _handle(samples: dict[str, dict[str, Any]], scale: float) -> Any:

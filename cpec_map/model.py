@@ -172,7 +172,7 @@ class Layer:
         kinds: set[str] = set()
         for f in self.features:
             if f.geometry is not None:
-                kinds |= _kinds(f.geometry)
+                kinds |= geometry_kinds(f.geometry)
         return tuple(sorted(kinds))
 
     def to_geodataframe(self) -> geopandas.GeoDataFrame:
@@ -195,9 +195,10 @@ _KIND = {
 }
 
 
-def _kinds(geom: BaseGeometry) -> set[str]:
+def geometry_kinds(geom: BaseGeometry) -> set[str]:
+    """The kinds (point, line, polygon) a geometry holds; the one mapping of them."""
     if geom.geom_type == "GeometryCollection":
-        return set().union(*(_kinds(g) for g in geom.geoms)) if not geom.is_empty else set()
+        return set().union(*(geometry_kinds(g) for g in geom.geoms)) if not geom.is_empty else set()
     return {_KIND[geom.geom_type]}
 
 

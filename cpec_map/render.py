@@ -78,7 +78,7 @@ class CorridorMap(folium.Map):
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.map("{{ this.get_name() }}", {
     center: {{ this.location|tojson }}, zoom: {{ this.zoom_start }}, zoomControl: false,
-    attributionControl: true
+    zoomSnap: 0.5, attributionControl: true
 });
 var cpecMap = CpecMap.build({{ this.get_name() }},
     JSON.parse(document.getElementById("{{ this.get_name() }}-data").textContent));

@@ -42,7 +42,9 @@ function buildOutline(app) {
       // Room beyond the edges for a popup of an edge site to pan into view.
       map.setMaxBounds(bounds.pad(0.3));
       map.options.maxBoundsViscosity = 1;
-      map.setMinZoom(Math.min(fill, corridor, OUTLINE_MAX_ZOOM - 1));
+      // ...and never further in than the reader already is: switching basemap must not
+      // crop the view they had (on a phone the corridor needs a lower zoom than the fill).
+      map.setMinZoom(Math.min(fill, corridor, map.getZoom(), OUTLINE_MAX_ZOOM - 1));
       map.setMaxZoom(OUTLINE_MAX_ZOOM);
       if (map.getZoom() < map.getMinZoom()) map.setZoom(map.getMinZoom(), { animate: false });
       map.panInsideBounds(bounds.pad(0.3), { animate: false });

@@ -45,6 +45,7 @@ from .model import (
     Role,
     Status,
     geometry_kinds,
+    part_of_target,
 )
 from .style import (
     DEFAULT_UNCERTAINTY_M,
@@ -67,7 +68,7 @@ CANVAS_MIN_VERTICES = 150_000
 #: Properties the document lifts out of ``props`` into members of their own.
 PROMOTED = frozenset(
     {"name", "name_ur", "name_zh", "status", "as_of", "precision", "uncertainty_m",
-     "description", "sources", "history", "claims"}
+     "description", "sources", "history", "claims", "part_of"}
 )
 _GEOD = Geod(ellps="WGS84")
 
@@ -146,6 +147,14 @@ def _unmapped(geodata: Geodata, used: set[str]) -> list[dict[str, Any]]:
                     item[member] = props[key]
             if isinstance(props.get("sources"), list):
                 item["sources"] = props["sources"]
+            found = history_entries(props)
+            if found:  # the list follows the timeline too
+                item["history"] = [
+                    {"date": e["date"].strip(), "status": e["status"],
+                     "sources": e.get("sources", []),
+                     **({"note": e["note"]} if isinstance(e.get("note"), str) else {})}
+                    for e in found
+                ]
             out.append(item)
     return out
 
@@ -302,6 +311,9 @@ def _feature(
             }
             for e in found
         ]
+    part_of = part_of_target(layer.stem, props.get("part_of"))
+    if part_of is not None:  # the whole it belongs to (and takes its history from)
+        out["partOf"] = part_of
     if isinstance(props.get("description"), str):
         out["description"] = props["description"]
     if "sources" in props:

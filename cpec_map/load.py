@@ -22,7 +22,16 @@ import numpy as np
 import shapely
 
 from .errors import Problem, Severity, UsageError
-from .model import Feature, Geodata, Layer, LayerSpec, MapSettings, Role, is_iso_date
+from .model import (
+    Feature,
+    Geodata,
+    Layer,
+    LayerSpec,
+    MapSettings,
+    Role,
+    is_iso_date,
+    part_of_target,
+)
 
 MANIFEST = "layers.toml"
 SOURCES = "SOURCES.md"
@@ -116,6 +125,7 @@ def load_dir(
             features = tuple(_with_sources_and_history(f, registry) for f in features)
             layers.append(Layer(path=display, spec=spec, features=features))
     layers.sort(key=lambda layer: (layer.spec.order, layer.stem))
+    layers = _share_histories(layers)
     geodata = Geodata(root=shown, layers=tuple(layers), settings=settings, sources=registry)
     return geodata, problems
 
@@ -190,6 +200,33 @@ def _with_sources_and_history(feature: Feature, registry: Mapping[str, Any]) -> 
             if "as_of" not in out and isinstance(last.get("date"), str):
                 out["as_of"] = last["date"]
     return dataclasses.replace(feature, properties=out)
+
+
+def _share_histories(layers: list[Layer]) -> list[Layer]:
+    """A feature that is ``part_of`` another (a schematic link of an ML-1 section) and has
+    no history of its own takes the history of the whole, so a change of status is one
+    entry on the whole, not one on each part. Unknown targets are left to the validator."""
+    by_id = {
+        f"{layer.stem}/{f.id}": f for layer in layers for f in layer.features if f.id is not None
+    }
+    out = []
+    for layer in layers:
+        changed = False
+        features = []
+        for f in layer.features:
+            target = by_id.get(part_of_target(layer.stem, f.properties.get("part_of")) or "")
+            history = target.properties.get("history") if target is not None else None
+            if target is not f and isinstance(history, list) and "history" not in f.properties:
+                props = dict(f.properties, history=history)
+                last = history[-1] if history and isinstance(history[-1], dict) else {}
+                for key, member in (("status", "status"), ("as_of", "date")):
+                    if key not in props and isinstance(last.get(member), str):
+                        props[key] = last[member]
+                f = dataclasses.replace(f, properties=props)
+                changed = True
+            features.append(f)
+        out.append(dataclasses.replace(layer, features=tuple(features)) if changed else layer)
+    return out
 
 
 def _read_credits(folder: Path, shown: str, problems: list[Problem]) -> tuple[str, ...]:

@@ -312,3 +312,12 @@ class FigureOptions:
     lang: str = "en"
     title: str | None = None
     data_date: str | None = None
+
+
+def part_of_target(layer_stem: str, ref: Any) -> str | None:
+    """The map-wide id (``layer/id``) a ``part_of`` value names: a bare id is a feature of
+    the same layer; ``None`` when the value is not a non-empty string."""
+    if not isinstance(ref, str) or not ref.strip():
+        return None
+    ref = ref.strip()
+    return ref if "/" in ref else f"{layer_stem}/{ref}"

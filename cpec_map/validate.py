@@ -8,14 +8,25 @@ hundred thousand features is checked in about a second.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import shapely
 
 from .errors import Problem, Severity
-from .model import BOUNDARY_TYPES, REGION, Geodata, Layer, Precision, Role, Status, is_iso_date
+from .model import (
+    BOUNDARY_TYPES,
+    REGION,
+    Feature,
+    Geodata,
+    Layer,
+    Precision,
+    Role,
+    Status,
+    is_iso_date,
+    part_of_target,
+)
 
 _STATUSES = ", ".join(s.value for s in Status)
 _PRECISIONS = ", ".join(p.value for p in Precision)
@@ -99,6 +110,16 @@ def _check_references(geodata: Geodata) -> Iterable[Problem]:
         for f in layer.features
         if f.geometry is not None and f.geometry.geom_type == "Point"
     }
+    ids = {
+        f"{layer.stem}/{f.id}": f for layer in geodata.layers for f in layer.features
+        if f.id is not None
+    }
+    for layer in geodata.layers:
+        for f in layer.features:
+            if "part_of" in f.properties:
+                reason = _part_of_reason(layer.stem, f, ids)
+                if reason:
+                    yield Problem(layer.path, reason, f.index, f.name)
     for layer in geodata.layers:
         ref = layer.spec.chainage_from
         if ref is not None and ref not in points:
@@ -112,6 +133,22 @@ def _check_references(geodata: Geodata) -> Iterable[Problem]:
             # WARN: chainage is measured along lines; a layer without any has none.
             yield Problem(layer.path, "chainage_from is set but the layer has no lines",
                           severity=Severity.WARNING)
+
+
+def _part_of_reason(stem: str, f: Feature, ids: Mapping[str, Feature]) -> str | None:
+    """Why a ``part_of`` reference is broken (the part would show a status of its own)."""
+    ref = f.properties["part_of"]
+    target_id = part_of_target(stem, ref)
+    if target_id is None:
+        return f"part_of {_short(ref)} must be the id of another feature (\"id\" or \"layer/id\")"
+    target = ids.get(target_id)
+    if target is None:
+        return f"part_of {_short(ref)} names no feature (looked for {target_id})"
+    if target is f:
+        return "part_of names the feature itself"
+    if "part_of" in target.properties:
+        return f"part_of {_short(ref)} names a part of another feature; name the whole"
+    return None
 
 
 def validate_layer(layer: Layer) -> list[Problem]:

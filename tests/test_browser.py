@@ -519,3 +519,45 @@ def test_list_tooltip_and_download_follow_the_timeline(browser, shipped_map: Pat
     crossing = next(f for f in data["features"] if f["id"] == torkham)
     assert crossing["properties"]["status"] == "operational"
     m.page.close()
+
+
+def test_parts_name_their_whole_and_history_entries_cite_sources(browser, shipped_map: Path) -> None:
+    """A schematic link says which section it belongs to (a button that goes there) and
+    follows that section's history; each history entry is numbered into the sources."""
+    m = _open(browser, shipped_map)
+    link = m.eval("() => cpecMap.records.list.find(r => r.f.partOf).id")
+    whole = m.eval("id => cpecMap.records.byId[id].f.partOf", link)
+    assert m.eval("id => cpecMap.records.byId[id].f.history.length", link) == \
+        m.eval("id => cpecMap.records.byId[id].f.history.length", whole)
+    m.eval("id => { cpecMap.select(id); }", link)
+    popup = m.page.locator(".leaflet-popup-content")
+    button = popup.locator(".cpec-partof button")
+    assert button.inner_text() == m.eval("id => cpecMap.records.byId[id].f.name.en", whole)
+    button.click()
+    assert m.state()["selected"] == whole
+    # Dhabeji's ground-breaking entry points at its Dawn report in the numbered list
+    m.eval("() => { cpecMap.select('sez/sez-dhabeji'); }")
+    dhabeji = m.page.locator('.cpec-popup[data-feature="sez/sez-dhabeji"]')
+    entry = dhabeji.locator(".cpec-history li").nth(1)
+    n = int(entry.locator(".cpec-claim").first.inner_text().strip("[]"))
+    assert "Dawn" in dhabeji.locator("ol.cpec-sources > li").nth(n - 1).inner_text()
+    assert m.errors == []
+    m.page.close()
+
+
+def test_not_on_the_map_list_follows_the_timeline(browser, shipped_map: Path) -> None:
+    m = _open(browser, shipped_map)
+    box = m.page.locator(".cpec-unmapped")
+    box.locator("summary").click()
+    aiic = box.locator('li[data-feature="not_on_map/sez-allama-iqbal-industrial-city"] .cpec-status')
+    assert aiic.get_attribute("data-status") == "operational"
+    m.eval("() => { cpecMap.store.set({date: '2020-06-01'}); }")
+    assert aiic.get_attribute("data-status") == "under_construction"
+    # the Phase II items were announced in 2025: not listed in mid-2020
+    listed = box.locator(".cpec-unmapped-list > li").count()
+    expected = m.eval("""() => cpecMap.doc.unmapped.filter(i => !i.history
+        || i.history[0].date <= '2020-06-01').length""")
+    assert listed == expected < m.eval("() => cpecMap.doc.unmapped.length")
+    assert f"({listed})" in box.locator("summary").inner_text()
+    assert m.errors == []
+    m.page.close()

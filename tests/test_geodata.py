@@ -132,7 +132,7 @@ def test_ml1_sections_state_lengths_that_match_their_geometry() -> None:
     links = [f for f in LAYERS["ml1_railway"].features if f.properties.get("precision") == "schematic"]
     for section in sections:
         own = _km(section.geometry) + sum(
-            _km(g.geometry) for g in links if g.properties.get("section_id") == section.id
+            _km(g.geometry) for g in links if g.properties.get("part_of") == section.id
         )
         assert abs(own - section.properties["length_km"]) < 0.5, section.name
 

@@ -10,8 +10,10 @@ from conftest import GEODATA, GeodataFolder, collection, feature
 
 from cpec_map import build_map, validate_dir
 from cpec_map.cli import main
+from cpec_map.document import build_document
 from cpec_map.history import as_of, state_on
 from cpec_map.load import load_dir
+from cpec_map.model import MapOptions
 
 SOURCES = (
     '[dawn-1]\ntitle = "Approved"\nurl = "https://example.org/a"\ndate = "2021-06-04"\n\n'
@@ -253,3 +255,48 @@ def test_history_dates_are_days_at_most_and_past_statuses_can_be_filtered(geodat
     data, _ = load_dir(geodata.path)
     facets = {f["id"]: f["values"] for f in build_document(data, MapOptions())["facets"]}
     assert facets["status"] == ["operational", "proposed"]  # proposed only in the past
+
+
+def test_a_part_shares_the_history_of_its_whole(geodata: GeodataFolder) -> None:
+    """A schematic link of a section takes the section's history: one entry changes both."""
+    whole = feature("Section", status=..., history=_history(("2021-06-04", "planned"),
+                                                           ("2024-03-01", "under_construction")))
+    whole["id"] = "sec-1"
+    part = feature("Link", status=..., part_of="sec-1")
+    _folder(geodata, whole, part)
+    data, _ = load_dir(geodata.path)
+    props = data.layers[0].features[1].properties
+    assert (props["status"], props["as_of"]) == ("under_construction", "2024-03-01")
+    assert [e["date"] for e in props["history"]] == ["2021-06-04", "2024-03-01"]
+    assert validate_dir(geodata.path).ok
+    assert as_of(data, "2022-01-01").layers[0].features[1].properties["status"] == "planned"
+    doc = build_document(data, MapOptions())
+    link = doc["layers"][0]["features"][1]
+    assert link["partOf"] == "zones/sec-1" and "part_of" not in link.get("props", {})
+    # a part that states a status of its own must agree with the whole's history
+    part["properties"]["status"] = "operational"
+    _folder(geodata, whole, part)
+    assert any("status 'operational' disagrees with its history" in r for r in _reasons(geodata))
+
+
+@pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        ("sec-9", "part_of 'sec-9' names no feature (looked for zones/sec-9)"),
+        ("other/sec-1", "part_of 'other/sec-1' names no feature (looked for other/sec-1)"),
+        ("link-1", "part_of names the feature itself"),
+        ("link-0", "part_of 'link-0' names a part of another feature; name the whole"),
+        (7, "part_of 7 must be the id of another feature (\"id\" or \"layer/id\")"),
+    ],
+    ids=["unknown", "other-layer", "itself", "chain", "not-text"],
+)
+def test_broken_part_of_references_are_errors(geodata: GeodataFolder, ref: object, reason: str) -> None:
+    whole = feature("Section")
+    whole["id"] = "sec-1"
+    first = feature("First link", part_of="sec-1")
+    first["id"] = "link-0"
+    part = feature("Link", part_of=ref)
+    part["id"] = "link-1"
+    _folder(geodata, whole, first, part)
+    problems = [p for p in validate_dir(geodata.path).errors if p.feature == 2]
+    assert [p.reason for p in problems if p.reason.startswith("part_of")] == [reason], problems

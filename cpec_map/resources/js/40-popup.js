@@ -97,6 +97,18 @@ function popupContent(app, rec, latlng) {
     prec.setAttribute("data-precision", f.precision);
     box.appendChild(prec);
   }
+  var whole = f.partOf ? app.records.byId[f.partOf] : null;
+  if (whole) {  // a part (a schematic link) names its whole, whose history it shares
+    var part = el("p", "cpec-partof");
+    part.appendChild(i18n.put(el("span"), "popup.part_of"));
+    part.appendChild(document.createTextNode(": "));
+    var go = nameNode(app, "button", "cpec-linkbutton", whole);
+    go.type = "button";
+    go.setAttribute("data-feature", whole.id);
+    go.addEventListener("click", function () { app.focusFeature(whole.id); });
+    part.appendChild(go);
+    box.appendChild(part);
+  }
   if (f.description) {
     var desc = el("p", "cpec-desc", f.description);
     desc.lang = "en";
@@ -143,6 +155,11 @@ function popupContent(app, rec, latlng) {
       st.setAttribute("data-status", entry.status);
       li.appendChild(st);
       if (entry.note) li.appendChild(el("span", "cpec-note-text", " " + entry.note)).lang = "en";
+      (Array.isArray(entry.sources) ? entry.sources : []).forEach(function (src) {
+        var sup = el("sup", "cpec-claim", "[" + number(src) + "]");
+        sup.title = src && src.title !== undefined ? i18n.value(src.title) : "";
+        li.appendChild(sup);
+      });
       steps.appendChild(li);
     });
     box.appendChild(steps);

@@ -12,23 +12,35 @@ function Unmapped(app) {
   this.root.appendChild(this.list);
 }
 
+/* What an item was on the timeline's date (null: the latest data): like statusOn, an
+ * item is not listed before its first history entry. */
+function unmappedOn(item, date) {
+  var history = item.history;
+  if (!date || !history || !history.length) return { status: item.status, asOf: item.asOf };
+  var found = null;
+  for (var i = 0; i < history.length; i++) if (history[i].date <= date) found = history[i];
+  return found ? { status: found.status, asOf: found.date } : null;
+}
+
 Unmapped.prototype.render = function () {
-  var app = this.app, i18n = app.i18n, items = app.doc.unmapped, list = clear(this.list);
-  i18n.put(this.summary, "unmapped.title", { n: items.length });
+  var app = this.app, i18n = app.i18n, list = clear(this.list), date = app.store.get().date;
+  var shown = app.doc.unmapped.filter(function (item) { return unmappedOn(item, date); });
+  i18n.put(this.summary, "unmapped.title", { n: shown.length });
   i18n.put(this.hint, "unmapped.hint");
-  items.forEach(function (item) {
+  shown.forEach(function (item) {
+    var at = unmappedOn(item, date);
     var li = el("li");
     li.setAttribute("data-feature", item.id);
     var head = el("p", "cpec-unmapped-name");
     head.appendChild(Object.keys(item.name).length ? i18n.putText(el("strong"), item.name)
       : i18n.put(el("strong"), "popup.unnamed"));
-    if (item.status) {
+    if (at.status) {
       head.appendChild(document.createTextNode(" "));
-      var badge = i18n.put(el("span", "cpec-status"), "status." + item.status);
-      badge.setAttribute("data-status", item.status);
+      var badge = i18n.put(el("span", "cpec-status"), "status." + at.status);
+      badge.setAttribute("data-status", at.status);
       head.appendChild(badge);
     }
-    if (item.asOf) head.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: item.asOf }));
+    if (at.asOf) head.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: at.asOf }));
     li.appendChild(head);
     if (item.reason) {
       var why = el("p", "cpec-unmapped-reason", item.reason);
@@ -52,6 +64,6 @@ MODULES.push({
     var unmapped = new Unmapped(app);
     app.side.tabs.find.panel.appendChild(unmapped.root);
     unmapped.render();
-    app.store.subscribe(function (state, changed) { if (changed.lang) unmapped.render(); });
+    app.store.subscribe(function (state, changed) { if (changed.lang || changed.date) unmapped.render(); });
   }
 });

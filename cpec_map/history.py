@@ -61,6 +61,17 @@ def as_of(geodata: Geodata, date: str) -> Geodata:
 
 
 def timeline_dates(geodata: Geodata) -> list[str]:
-    """Every date on which the status of a feature on the map changed, in order."""
-    return sorted({e["date"].strip() for la in geodata.layers for f in la.features
-                   if f.geometry is not None for e in entries(f.properties)})
+    """Every date on which a feature on the map appeared or its status changed, in order.
+    An entry that only confirms the status before it (a later report that the port is
+    still working) is no stop on the timeline: nothing on the map changes there."""
+    dates: set[str] = set()
+    for layer in geodata.layers:
+        for f in layer.features:
+            if f.geometry is None:
+                continue
+            before = None
+            for e in entries(f.properties):
+                if e["status"] != before:
+                    dates.add(e["date"].strip())
+                before = e["status"]
+    return sorted(dates)

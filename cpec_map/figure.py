@@ -126,7 +126,9 @@ def draw(geodata: Geodata, options: FigureOptions) -> Any:
         FigureCanvasAgg(fig)  # a canvas of our own: no pyplot, no global state
         landscape = width_in / height_in > 1.15
         visible = [la for la in geodata.layers if la.spec.visible]
-        entries = _legend_entries(visible, styles, scale, shapely.box(west, south, east, north))
+        entries = _legend_entries(
+            visible, styles, scale, shapely.box(west, south, east, north), options.lang
+        )
         legend_w = 0.25 if landscape else 0.0
         # portrait: the legend sits under the map in two columns; reserve its height
         line_in = 7.5 * scale * 1.75 / 72
@@ -161,10 +163,10 @@ def draw(geodata: Geodata, options: FigureOptions) -> Any:
         )
         # the frame grew to fill the axes: the legend lists what is actually shown
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-        entries = _legend_entries(visible, styles, scale, shapely.box(x0, y0, x1, y1))
-        _place_legend(fig, ax, entries, landscape, scale, bottom)
+        entries = _legend_entries(visible, styles, scale, shapely.box(x0, y0, x1, y1), options.lang)
+        _place_legend(fig, ax, entries, landscape, scale, bottom, options.lang)
         _title_block(fig, geodata, options, scale)
-        _footer(fig, geodata, visible, scale)
+        _footer(fig, geodata, visible, scale, options.lang)
     return fig
 
 
@@ -537,31 +539,40 @@ def _north_arrow(ax: Any, scale: float) -> list[Any]:
     ]
 
 
+def _strings(lang: str) -> dict[str, str]:
+    """The interface strings of ``lang`` (the page's), English where one is missing."""
+    all_strings = ui_strings()
+    return {**all_strings["en"], **all_strings.get(lang, {})}
+
+
 def _legend_entries(
-    layers: Sequence[Layer], styles: dict[str, LayerStyle], scale: float, view: Any
-) -> list[tuple[Any, str]]:
-    """Legend rows for what the view shows: corridor layers, then the keys in use
-    (the same key, samples and labels as the page's legend: style.legend_key)."""
+    layers: Sequence[Layer], styles: dict[str, LayerStyle], scale: float, view: Any,
+    lang: str = "en",
+) -> list[tuple[Any, str, bool]]:
+    """Legend rows (handle, text, is a heading) for what the view shows: corridor layers,
+    then the keys in use, in the figure's language (the same key, samples and labels as
+    the page's legend: style.legend_key)."""
     from matplotlib.lines import Line2D
 
     shown = [(la, _features_in(la, view)) for la in layers]
     found = [(f.properties, geometry_kinds(f.geometry)) for _, feats in shown for f in feats]
-    strings = ui_strings()["en"]
-    entries: list[tuple[Any, str]] = []
+    strings = _strings(lang)
+    entries: list[tuple[Any, str, bool]] = []
     for layer, feats in shown:
         if layer.spec.role is Role.CORRIDOR and feats:
             swatch = layer_swatch(layer, styles[layer.stem])
-            entries.append((_handle(swatch, scale), layer.spec.title))
-    sections = {"status": "Status", "precision": "Location and boundaries",
-                "boundaries": "Location and boundaries"}
+            title = layer.spec.title_i18n.get(lang) or layer.spec.title
+            entries.append((_handle(swatch, scale), title, False))
+    sections = {"status": "legend.status", "precision": "legend.location",
+                "boundaries": "legend.boundaries"}
     heading = None
     for entry in legend_key():
         if not any(legend_matches(entry, props, kinds) for props, kinds in found):
             continue
         if sections[entry["section"]] != heading:
             heading = sections[entry["section"]]
-            entries.append((Line2D([], [], linestyle="none"), heading))
-        entries.append((_handle(entry["samples"], scale), strings[entry["label"]]))
+            entries.append((Line2D([], [], linestyle="none"), strings[heading], True))
+        entries.append((_handle(entry["samples"], scale), strings[entry["label"]], False))
     return entries
 
 
@@ -602,7 +613,8 @@ def _handle(samples: dict[str, dict[str, Any]], scale: float) -> Any:
 
 
 def _place_legend(
-    fig: Any, ax: Any, entries: list[tuple[Any, str]], landscape: bool, scale: float, bottom: float
+    fig: Any, ax: Any, entries: list[tuple[Any, str, bool]], landscape: bool, scale: float,
+    bottom: float, lang: str = "en",
 ) -> None:
     if not entries:
         return
@@ -611,9 +623,10 @@ def _place_legend(
         anchor, ncol = (box.x1 + 0.012, box.y1), 1
     else:
         anchor, ncol = (0.02, bottom - 0.008), 2
+    rtl = lang == "ur"
     legend = fig.legend(
-        [h for h, _ in entries],
-        [t for _, t in entries],
+        [h for h, _, _ in entries],
+        [t for _, t, _ in entries],
         loc="upper left",
         bbox_to_anchor=anchor,
         ncol=ncol,
@@ -621,25 +634,26 @@ def _place_legend(
         fontsize=7.5 * scale,
         handlelength=2.6,
         borderaxespad=0,
-        title="Legend",
+        title=_strings(lang)["legend.title"],
         title_fontproperties={"weight": "bold", "size": 9 * scale},
-        alignment="left",
+        alignment="right" if rtl else "left",
+        markerfirst=not rtl,  # Urdu reads right to left: the key follows its text
     )
-    for text in legend.get_texts():
-        if text.get_text() in _HEADINGS:
+    for text, (_, _, heading) in zip(legend.get_texts(), entries, strict=True):
+        if heading:
             text.set_fontweight("bold")
 
 
-_HEADINGS = ("Status", "Location and boundaries")
-
-
 def _title_block(fig: Any, geodata: Geodata, options: FigureOptions, scale: float) -> None:
-    title = options.title or geodata.settings.title
+    settings = geodata.settings
+    title = options.title or settings.title_i18n.get(options.lang) or settings.title
+    rtl = options.lang == "ur"
+    x, ha = (0.98, "right") if rtl else (0.02, "left")
     fig.text(
-        0.02,
+        x,
         1 - 0.12 / fig.get_figheight(),
         title,
-        ha="left",
+        ha=ha,
         va="top",
         fontsize=14 * scale,
         fontweight="bold",
@@ -648,17 +662,20 @@ def _title_block(fig: Any, geodata: Geodata, options: FigureOptions, scale: floa
     date = geodata.data_date(options.data_date)
     if date:
         fig.text(
-            0.02,
+            x,
             1 - (0.16 + 0.26 * scale) / fig.get_figheight(),
-            f"Built from geodata of {date}",
-            ha="left",
+            _strings(options.lang)["app.built"].format(date=date),
+            ha=ha,
             va="top",
             fontsize=8 * scale,
             color=GREY,
         )
 
 
-def _footer(fig: Any, geodata: Geodata, layers: Sequence[Layer], scale: float) -> None:
+def _footer(
+    fig: Any, geodata: Geodata, layers: Sequence[Layer], scale: float, lang: str = "en"
+) -> None:
+    """Credits (in English: they are licence terms) and the map's note in its language."""
     credit = geodata.credits(list(layers))
     lines = []
     if credit:
@@ -666,8 +683,9 @@ def _footer(fig: Any, geodata: Geodata, layers: Sequence[Layer], scale: float) -
             "Data: " + "; ".join(credit) + ". Sources of every feature: see the "
             "interactive map's popups and the geodata's SOURCES.md."
         )
-    if geodata.settings.note:
-        lines.append(geodata.settings.note)
+    note = geodata.settings.note_i18n.get(lang) or geodata.settings.note
+    if note:
+        lines.append(note)
     import textwrap
 
     width = int(fig.get_figwidth() * 16 / scale)

@@ -121,9 +121,22 @@ def test_urdu_label_in_the_pdf_text_layer_is_shaped_text_not_reversed(small, tmp
     pdf = tmp_path / "ur.pdf"
     pdf.write_bytes(render_figures(small, FigureOptions(lang="ur", dpi=72), ["pdf"]).images["pdf"])
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Legend" in text
+    assert "حیثیت" in text and "Legend" not in text  # the legend speaks Urdu too (its "Status")
     plain = re.sub("[\u200e\u200f\u202a-\u202e]", "", text)  # bidi marks pdftotext adds
     assert "گوادر بندرگاہ" in plain  # extracted in reading order: shaped, not reversed
+
+
+def test_legend_and_title_follow_the_figure_language(small) -> None:
+    """The legend's title, headings, status keys and layer names are the page's strings."""
+    def texts(lang: str) -> list[str]:
+        svg = render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"]
+        return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+    en, zh = texts("en"), texts("zh")
+    assert {"Legend", "Status", "Operational", "Planned", "Location"} <= set(en)
+    assert {"图例", "状态", "已运营", "已规划", "位置"} <= set(zh), zh
+    assert not {"Legend", "Status", "Planned"} & set(zh)
+    assert any(t.startswith("Built from geodata of") for t in en)
 
 
 def test_cli_writes_all_formats_with_sidecars_and_embed(tmp_path: Path, capsys) -> None:

@@ -202,6 +202,21 @@ def test_every_corridor_site_says_how_its_location_was_checked() -> None:
     assert unchecked == []
 
 
+def test_every_bundled_corridor_feature_has_a_status_history_and_a_status_check() -> None:
+    """The timeline shows each corridor feature from its first record, and each says how
+    its current status was checked (a part takes both from its whole)."""
+    data, _ = load_dir(GEODATA)
+    corridor = [(la, f) for la in data.layers if la.spec.role.value == "corridor" for f in la.features]
+    assert len(corridor) > 100
+    assert [f"{la.stem}/{f.id}" for la, f in corridor if not f.properties.get("history")] == []
+    unchecked = [
+        f"{la.stem}/{f.id}" for la, f in corridor
+        if f.geometry is not None and "part_of" not in f.properties
+        and not str(f.properties.get("status_check", "")).strip()
+    ]
+    assert unchecked == []
+
+
 def test_a_maintainer_changes_a_status_with_one_feature_and_one_source(shipped_copy: Path, tmp_path: Path) -> None:
     """The README's recipe: add a source, append a history entry; --check passes and
     the page, its timeline and the figures show the change."""

@@ -99,6 +99,9 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
         default = "custom"
     basemaps.append({"id": OUTLINE_BASEMAP, "name": "basemap.outline", "offline": True})
     legend = _legend(table)
+    unmapped = _unmapped(geodata, used)
+    _thin_parts(layers)
+    shared = _share_sources(geodata, layers, unmapped)
     return {
         "$schema": SCHEMA_ID,
         "version": SCHEMA_VERSION,
@@ -122,8 +125,63 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
         "styles": table.rows,
         "strings": strings,
         "layers": layers,
-        "unmapped": _unmapped(geodata, used),
+        "unmapped": unmapped,
+        "sources": shared,
     }
+
+
+def _thin_parts(layers: list[dict[str, Any]]) -> None:
+    """A part whose history is its whole's keeps each entry's date, status and style (its
+    own look on the timeline) but not the notes and sources: its popup links the whole,
+    which has them. Twenty schematic links of ML-1 would otherwise repeat them all."""
+    by_id = {f["id"]: f for layer in layers for f in layer["features"]}
+
+    def key(entries: list[dict[str, Any]]) -> list[Any]:
+        return [(e["date"], e["status"], e.get("note"), e.get("sources")) for e in entries]
+
+    for layer in layers:
+        for f in layer["features"]:
+            whole = by_id.get(f.get("partOf", ""))
+            if whole is None or whole is f or not f.get("history"):
+                continue
+            if key(f["history"]) == key(whole.get("history", [])):
+                keep = ("date", "status", "style")
+                f["history"] = [{k: e[k] for k in keep} for e in f["history"]]
+
+
+def _share_sources(
+    geodata: Geodata, layers: list[dict[str, Any]], unmapped: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Store each source of ``sources.toml`` once, in the document's ``sources`` table,
+    and refer to it by id wherever a feature cites it (its list, its history entries, its
+    claims): a report cited by forty features, or by a section's history that its parts
+    share, is written once, not forty times. Inline sources stay where they are."""
+    registry = geodata.sources
+    table: dict[str, Any] = {}
+
+    def refs(listed: Any) -> Any:
+        if not isinstance(listed, list):
+            return listed
+        out = []
+        for src in listed:
+            sid = src.get("id") if isinstance(src, dict) else None
+            if isinstance(sid, str) and isinstance(registry.get(sid), Mapping) \
+                    and src == {**registry[sid], "id": sid}:
+                table[sid] = src
+                out.append(sid)
+            else:
+                out.append(src)
+        return out
+
+    items = [f for layer in layers for f in layer["features"]] + unmapped
+    for item in items:
+        if "sources" in item:
+            item["sources"] = refs(item["sources"])
+        for entry in item.get("history", ()):
+            entry["sources"] = refs(entry.get("sources"))
+        if isinstance(item.get("claims"), dict):
+            item["claims"] = {k: refs(v) for k, v in item["claims"].items()}
+    return {sid: table[sid] for sid in sorted(table)}
 
 
 def _unmapped(geodata: Geodata, used: set[str]) -> list[dict[str, Any]]:

@@ -518,6 +518,8 @@ def test_list_tooltip_and_download_follow_the_timeline(browser, shipped_map: Pat
     assert data["selection"]["date"] == "2025-01-01"
     crossing = next(f for f in data["features"] if f["id"] == torkham)
     assert crossing["properties"]["status"] == "operational"
+    # sources cited by id in the document are whole source objects in the download
+    assert all(isinstance(s, dict) and s["title"] for s in crossing["properties"]["sources"])
     m.page.close()
 
 

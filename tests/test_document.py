@@ -264,3 +264,25 @@ def _positions(geom: dict) -> list[list[float]]:
     if geom["type"] == "MultiLineString":
         return [p for part in geom["coordinates"] for p in part]
     pytest.fail(f"unexpected geometry {geom['type']}")
+
+
+def test_sources_are_stored_once_and_cited_by_id(geodata: GeodataFolder) -> None:
+    """A source of sources.toml is written once in the document, however many features,
+    history entries and claims cite it; inline sources stay where they are."""
+    inline = {"title": "Inline", "url": "https://example.org/i", "date": "2024"}
+    geodata.layer("zones", collection(
+        feature("A", sources=["dawn-1"], history=[
+            {"date": "2021-06-04", "status": "planned", "sources": ["dawn-1"]}], status=...),
+        feature("B", sources=["dawn-1", inline], area=5, claims={"area": ["dawn-1"]}),
+    ))
+    (geodata.path / "sources.toml").write_text(
+        '[dawn-1]\ntitle = "Approved"\nurl = "https://example.org/a"\ndate = "2021-06-04"\n',
+        encoding="utf-8")
+    data, problems = load_dir(geodata.path)
+    doc = build_document(data, MapOptions())
+    assert doc["sources"] == {"dawn-1": {"title": "Approved", "url": "https://example.org/a",
+                                         "date": "2021-06-04", "id": "dawn-1"}}
+    a, b = doc["layers"][0]["features"]
+    assert a["sources"] == ["dawn-1"] and a["history"][0]["sources"] == ["dawn-1"]
+    assert b["sources"] == ["dawn-1", inline] and b["claims"] == {"area": ["dawn-1"]}
+    assert json.dumps(doc).count("https://example.org/a") == 1

@@ -1,6 +1,24 @@
 /* Records: one per feature of the document, in document order, with what filters and
  * counts need. ``records.byId`` finds a feature by its map-wide id. */
 
+/* Sources cited by id (the document stores each source of sources.toml once, in
+ * ``doc.sources``) become the shared source objects, once, before anything reads them. */
+function resolveSources(doc) {
+  var table = doc.sources || {};
+  function refs(listed) {
+    return Array.isArray(listed) ? listed.map(function (s) {
+      return typeof s === "string" && Object.prototype.hasOwnProperty.call(table, s) ? table[s] : s;
+    }) : listed;
+  }
+  function item(f) {
+    if (f.sources !== undefined) f.sources = refs(f.sources);
+    (f.history || []).forEach(function (e) { if (e.sources !== undefined) e.sources = refs(e.sources); });
+    if (f.claims) Object.keys(f.claims).forEach(function (k) { f.claims[k] = refs(f.claims[k]); });
+  }
+  doc.layers.forEach(function (layerDoc) { layerDoc.features.forEach(item); });
+  (doc.unmapped || []).forEach(item);
+}
+
 function Records(doc) {
   var list = [], byId = Object.create(null), byLayer = Object.create(null);
   doc.layers.forEach(function (layerDoc) {

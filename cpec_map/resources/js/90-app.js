@@ -9,6 +9,7 @@ function readHashLang(doc) {
 
 function build(map, doc) {
   var root = map.getContainer().parentNode;
+  resolveSources(doc);
   var app = {
     doc: doc, map: map, root: root, uid: map.getContainer().id,
     hatcher: new Hatcher(), records: new Records(doc), groups: Object.create(null),

@@ -98,6 +98,9 @@ def _frames(geodata: Path) -> list[tuple[str, gpd.GeoDataFrame]]:
     frames = []
     for path in sorted(geodata.glob("*.geojson")):
         gdf = gpd.read_file(path)
+        gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]  # nothing to draw otherwise
+        if gdf.empty:
+            continue  # a list of what is not on the map: folium and explore() cannot show it
         # folium cannot serialise list/dict columns; give it text, as a user would
         for col in gdf.columns:
             if col == "geometry":

@@ -80,7 +80,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lang", metavar="LANG", choices=("en", "ur", "zh"), default="en",
-        help="language of figure labels: en, ur (Urdu) or zh (Chinese) (default: en)",
+        help="language of the figures (labels, legend, title): en, ur (Urdu) or zh (Chinese) "
+        "(default: en)",
     )
     p.add_argument(
         "--max-file-mb", metavar="MB", type=float, default=DEFAULT_MAX_FILE_MB,

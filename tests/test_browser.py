@@ -537,6 +537,13 @@ def test_parts_name_their_whole_and_history_entries_cite_sources(browser, shippe
     assert button.inner_text() == m.eval("id => cpecMap.records.byId[id].f.name.en", whole)
     button.click()
     assert m.state()["selected"] == whole
+    # a property naming another feature (where a section ends) is a link to it too
+    m.eval("() => { cpecMap.select('ml1_railway/ml1-karachi-rohri'); }")
+    section = m.page.locator('.cpec-popup[data-feature="ml1_railway/ml1-karachi-rohri"]')
+    ends = section.locator("tr", has=m.page.locator("th", has_text="Ends at")).locator("button")
+    assert ends.inner_text() == "Rohri Junction"
+    ends.click()
+    assert m.state()["selected"] == "ml1_stations/ml1-st-rohri-junction"
     # Dhabeji's ground-breaking entry points at its Dawn report in the numbered list
     m.eval("() => { cpecMap.select('sez/sez-dhabeji'); }")
     dhabeji = m.page.locator('.cpec-popup[data-feature="sez/sez-dhabeji"]')

@@ -94,7 +94,6 @@ station_role = "loop"
 bypass = "chord"
 [[section]]
 id = "west"
-ends_at = "st-b"
 [[section]]
 id = "east"
 """
@@ -128,7 +127,7 @@ def ml1(tmp_path: Path) -> tuple[Path, Path, derive.NetworkRule]:
     ]}), encoding="utf-8")
     _write(geo / "ml1_stations.geojson", [{**_station(1, 67.1, 25.0005, "B"), "id": "st-b"}])
     _write(geo / "ml1_railway.geojson", [
-        _line("west"), _line("east"), _line("chord"),
+        _line("west", ends_at="ml1_stations/st-b"), _line("east"), _line("chord"),
         _line("bridge", "railway_gap_bridge", approx_km_post=35.0),
         _line("drawn", precision="schematic"),  # not derived: no key in the table or its properties
     ])
@@ -177,9 +176,23 @@ def test_ml1_rewrite_touches_only_derived_geometry(ml1) -> None:
 
 def test_an_ml1_bridge_without_its_gap_names_the_feature(ml1) -> None:
     ref, geo, rule = ml1
-    _write(geo / "ml1_railway.geojson", [_line("west"), _line("east"), _line("chord"),
+    _write(geo / "ml1_railway.geojson", [_line("west", ends_at="ml1_stations/st-b"), _line("east"),
+                                         _line("chord"),
                                          _line("bridge", "railway_gap_bridge", approx_km_post=99.0)])
     with pytest.raises(derive.DeriveError, match=r"feature 3 \('bridge'\): 0 gaps in the track at approx_km_post 99.0"):
+        derive.derive(geo, ref, (rule,))
+
+
+@pytest.mark.parametrize(("ends_at", "reason"), [
+    (None, r"feature 0 \('west'\): \"ends_at\" must name the station the section ends at, as \"layer/id\""),
+    ("ml1_stations/st-x", r"feature 0 \('west'\): ends at 'ml1_stations/st-x', which is not in ml1_stations.geojson"),
+])
+def test_an_ml1_section_names_the_station_it_ends_at(ml1, ends_at, reason) -> None:
+    """Where a section ends is a fact of the data (its ends_at), not of the tool's table."""
+    ref, geo, rule = ml1
+    west = _line("west") if ends_at is None else _line("west", ends_at=ends_at)
+    _write(geo / "ml1_railway.geojson", [west, _line("east"), _line("chord")])
+    with pytest.raises(derive.DeriveError, match=reason):
         derive.derive(geo, ref, (rule,))
 
 

@@ -331,7 +331,7 @@ def _cut(route: list[_Run], ends: list[Coord]) -> list[list[_Run]]:
     return [*sections, rest]
 
 
-def ml1_railway(table: Path, layer: str = "ml1_railway", stations: str = "ml1_stations",
+def ml1_railway(table: Path, layer: str = "ml1_railway",
                 ) -> Callable[[Path, Path], dict[str, dict[int, Any]]]:
     """The ML-1 rule: trace the line along the OSM track (ml1_track_osm.geojson), bridge the
     gaps of the extract through the station nodes inside them (railway_stations_osm.geojson),
@@ -339,8 +339,9 @@ def ml1_railway(table: Path, layer: str = "ml1_railway", stations: str = "ml1_st
 
     What the features do not say themselves is read from `table` (tools/derive_ml1.toml):
     which track and station records are the main run and the branch, the feature drawing
-    the main-line stretch the branch bypasses, and the upgrade sections in order with the
-    station each ends at. A bridge is found by its own `approx_km_post`.
+    the main-line stretch the branch bypasses, and the upgrade sections in route order.
+    Where a section ends is its own `ends_at`, a bridge is found by its own
+    `approx_km_post`.
     """
 
     def build(geodata: Path, refdata: Path) -> dict[str, dict[int, Any]]:
@@ -349,7 +350,6 @@ def ml1_railway(table: Path, layer: str = "ml1_railway", stations: str = "ml1_st
         spec = tomllib.loads(table.read_text(encoding="utf-8"))
         nodes = _read(refdata / "railway_stations_osm.geojson")["features"]
         route, bypass = _trace(spec, _read(refdata / "ml1_track_osm.geojson"), nodes)
-        ends = _section_ends(spec, geodata / f"{stations}.geojson", nodes)
         layer_path = geodata / f"{layer}.geojson"
         features = _read(layer_path)["features"]
         index = {f.get("id"): n for n, f in enumerate(features)}
@@ -358,6 +358,9 @@ def ml1_railway(table: Path, layer: str = "ml1_railway", stations: str = "ml1_st
             if fid not in index:
                 raise DeriveError(f"{table}: feature {fid!r} is not in {layer_path.name}")
             return index[fid]
+
+        cut_at = [(layer_path, at(s["id"]), features[at(s["id"])]) for s in spec["section"][:-1]]
+        ends = _section_ends(cut_at, geodata, nodes)
 
         out = {at(spec["branch"]["bypass"]): _lines([_simplify(bypass)])}
         for section, runs in zip(spec["section"], _cut(route, ends), strict=True):
@@ -398,26 +401,32 @@ def _trace(spec: dict[str, Any], track: dict[str, Any], nodes: list[dict[str, An
     return [*before, *_join(branch, stations("branch"), gap_km_posts), *after], bypass
 
 
-def _section_ends(spec: dict[str, Any], stations_path: Path,
+def _section_ends(sections: list[tuple[Path, int, dict[str, Any]]], geodata: Path,
                   nodes: list[dict[str, Any]]) -> list[Coord]:
-    """Where each section but the last ends: the station it names, at its OSM node where it
-    has one (full precision), else at its own coordinate (located from another source)."""
-    by_id = {f.get("id"): f for f in _read(stations_path)["features"]}
+    """Where each section but the last ends: the station its ``ends_at`` names ("layer/id"),
+    at its OSM node where it has one (full precision), else at its own coordinate (located
+    from another source)."""
     node_coords = {p["osm_id"]: tuple(f["geometry"]["coordinates"])
                    for f in nodes if (p := f["properties"]).get("osm_id") is not None}
     ends = []
-    for section in spec["section"][:-1]:
-        station = by_id.get(section["ends_at"])
+    for path, n, feature in sections:
+        ref = feature["properties"].get("ends_at")
+        where = f"{path}: feature {n} ({feature['properties'].get('name')!r})"
+        if not isinstance(ref, str) or ref.count("/") != 1:
+            raise DeriveError(f'{where}: "ends_at" must name the station the section ends at, '
+                              f'as "layer/id" (found {ref!r})')
+        stem, fid = ref.split("/")
+        stations_path = geodata / f"{stem}.geojson"
+        station = {f.get("id"): f for f in _read(stations_path)["features"]}.get(fid)
         if station is None:
-            raise DeriveError(f"section {section['id']!r} ends at {section['ends_at']!r}, "
-                              f"which is not in {stations_path.name}")
+            raise DeriveError(f"{where}: ends at {ref!r}, which is not in {stations_path.name}")
         osm_id = station["properties"].get("osm_id")
         if osm_id is None:
             ends.append(tuple(station["geometry"]["coordinates"]))
         elif osm_id in node_coords:
             ends.append(node_coords[osm_id])
         else:
-            raise DeriveError(f"{stations_path.name}: {section['ends_at']!r}: osm_id {osm_id} "
+            raise DeriveError(f"{stations_path.name}: {fid!r}: osm_id {osm_id} "
                               "is not in railway_stations_osm.geojson")
     return ends
 

@@ -102,11 +102,7 @@ function popupContent(app, rec, latlng) {
     var part = el("p", "cpec-partof");
     part.appendChild(i18n.put(el("span"), "popup.part_of"));
     part.appendChild(document.createTextNode(": "));
-    var go = nameNode(app, "button", "cpec-linkbutton", whole);
-    go.type = "button";
-    go.setAttribute("data-feature", whole.id);
-    go.addEventListener("click", function () { app.focusFeature(whole.id); });
-    part.appendChild(go);
+    part.appendChild(featureLink(app, whole));
     box.appendChild(part);
   }
   if (f.description) {
@@ -131,7 +127,10 @@ function popupContent(app, rec, latlng) {
     keys.forEach(function (k) {
       var tr = el("tr");
       tr.appendChild(i18n.propLabel(el("th"), k));
-      var td = el("td", null, i18n.value(props[k]));
+      // a value that is another feature's map-wide id ("ml1_stations/…") links to it
+      var target = typeof props[k] === "string" ? app.records.byId[props[k]] : null;
+      var td = target ? el("td") : el("td", null, i18n.value(props[k]));
+      if (target) td.appendChild(featureLink(app, target));
       var claim = f.claims && own(f.claims, k);
       if (Array.isArray(claim)) {
         claim.forEach(function (src) {
@@ -172,6 +171,15 @@ function popupContent(app, rec, latlng) {
     box.appendChild(list);
   }
   return box;
+}
+
+/* A button naming another feature (in the current language) that goes to it. */
+function featureLink(app, target) {
+  var go = nameNode(app, "button", "cpec-linkbutton", target);
+  go.type = "button";
+  go.setAttribute("data-feature", target.id);
+  go.addEventListener("click", function () { app.focusFeature(target.id); });
+  return go;
 }
 
 function sourceItem(app, src) {

@@ -165,8 +165,8 @@ def _share_sources(
         out = []
         for src in listed:
             sid = src.get("id") if isinstance(src, dict) else None
-            if isinstance(sid, str) and isinstance(registry.get(sid), Mapping) \
-                    and src == {**registry[sid], "id": sid}:
+            known = isinstance(sid, str) and isinstance(registry.get(sid), Mapping)
+            if known and src == {**registry[sid], "id": sid}:
                 table[sid] = src
                 out.append(sid)
             else:
@@ -178,7 +178,8 @@ def _share_sources(
         if "sources" in item:
             item["sources"] = refs(item["sources"])
         for entry in item.get("history", ()):
-            entry["sources"] = refs(entry.get("sources"))
+            if "sources" in entry:
+                entry["sources"] = refs(entry["sources"])
         if isinstance(item.get("claims"), dict):
             item["claims"] = {k: refs(v) for k, v in item["claims"].items()}
     return {sid: table[sid] for sid in sorted(table)}

@@ -690,11 +690,13 @@ def _footer(
 
     width = int(fig.get_figwidth() * 16 / scale)
     wrapped = "\n".join(textwrap.fill(line, width) for line in lines)
+    rtl = lang == "ur"  # as the title and legend
     fig.text(
-        0.02,
+        0.98 if rtl else 0.02,
         0.06 / fig.get_figheight(),
         wrapped,
-        ha="left",
+        ha="right" if rtl else "left",
+        multialignment="right" if rtl else "left",
         va="bottom",
         fontsize=6.5 * scale,
         color=GREY,

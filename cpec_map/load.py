@@ -206,15 +206,18 @@ def _share_histories(layers: list[Layer]) -> list[Layer]:
     """A feature that is ``part_of`` another (a schematic link of an ML-1 section) and has
     no history of its own takes the history of the whole, so a change of status is one
     entry on the whole, not one on each part. Unknown targets are left to the validator."""
-    by_id = {
-        f"{layer.stem}/{f.id}": f for layer in layers for f in layer.features if f.id is not None
-    }
+    by_id: dict[str, Feature] = {}
+    for layer in layers:  # the first of two equal ids, as the map document's "layer/id"
+        for f in layer.features:
+            if f.id is not None:
+                by_id.setdefault(f"{layer.stem}/{f.id}", f)
     out = []
     for layer in layers:
         changed = False
         features = []
         for f in layer.features:
-            target = by_id.get(part_of_target(layer.stem, f.properties.get("part_of")) or "")
+            whole_id = part_of_target(layer.stem, f.properties.get("part_of")) or ""
+            target = by_id.get(whole_id)
             history = target.properties.get("history") if target is not None else None
             if target is not f and isinstance(history, list) and "history" not in f.properties:
                 props = dict(f.properties, history=history)
@@ -222,7 +225,7 @@ def _share_histories(layers: list[Layer]) -> list[Layer]:
                 for key, member in (("status", "status"), ("as_of", "date")):
                     if key not in props and isinstance(last.get(member), str):
                         props[key] = last[member]
-                f = dataclasses.replace(f, properties=props)
+                f = dataclasses.replace(f, properties=props, history_from=whole_id)
                 changed = True
             features.append(f)
         out.append(dataclasses.replace(layer, features=tuple(features)) if changed else layer)

@@ -114,6 +114,8 @@ class Feature:
     id: str | int | None = None
     #: True when the reader already reported why ``geometry`` is missing.
     unreadable: bool = False
+    #: The ``layer/id`` of the whole whose history this part took (see ``part_of``).
+    history_from: str | None = None
 
     @property
     def name(self) -> str | None:

@@ -110,10 +110,11 @@ def _check_references(geodata: Geodata) -> Iterable[Problem]:
         for f in layer.features
         if f.geometry is not None and f.geometry.geom_type == "Point"
     }
-    ids = {
-        f"{layer.stem}/{f.id}": f for layer in geodata.layers for f in layer.features
-        if f.id is not None
-    }
+    ids: dict[str, Feature] = {}
+    for layer in geodata.layers:  # the first of two equal ids, as load and the document
+        for f in layer.features:
+            if f.id is not None:
+                ids.setdefault(f"{layer.stem}/{f.id}", f)
     for layer in geodata.layers:
         for f in layer.features:
             if "part_of" in f.properties:
@@ -172,7 +173,7 @@ def validate_layer(layer: Layer) -> list[Problem]:
                 add(f"duplicate id {feature.id!r} (first used by feature {seen_ids[feature.id]})")
             else:
                 seen_ids[feature.id] = feature.index
-        _check_properties(feature.properties, layer.spec.role, add)
+        _check_properties(feature.properties, layer.spec.role, add, feature.history_from)
         reason = feature.properties.get("unmapped_reason")
         if feature.geometry is None and not feature.unreadable and not (
             isinstance(reason, str) and reason.strip()
@@ -186,7 +187,9 @@ def validate_layer(layer: Layer) -> list[Problem]:
     return problems
 
 
-def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
+def _check_properties(
+    props: dict[str, Any], role: Role, add: Any, history_from: str | None = None
+) -> None:
     name = props.get("name")
     if name is None:
         add('missing "name" property')  # ERR: every feature needs a label and a popup title
@@ -235,7 +238,10 @@ def _check_properties(props: dict[str, Any], role: Role, add: Any) -> None:
     if description is not None and not isinstance(description, str):
         add(f'"description" must be text, not {_short(description)}')
 
-    _check_history(props, add)
+    if history_from is None:
+        _check_history(props, add)
+    else:  # the whole's entries are checked on the whole; only agreement is the part's
+        _check_agrees(props, history_from, add)
     _check_claims(props, add)
 
     sources = props.get("sources")
@@ -297,6 +303,19 @@ def _check_history(props: dict[str, Any], add: Any) -> None:
     last_date = last.get("date")
     if is_iso_date(as_of) and is_iso_date(last_date) and as_of.strip() < last_date.strip():
         add(f'"as_of" {as_of} is older than the last history entry ({last_date})')
+
+
+def _check_agrees(props: dict[str, Any], whole: str, add: Any) -> None:
+    """A part's own ``status``/``as_of`` must agree with the history it takes from its whole."""
+    entries = [e for e in props.get("history") or () if isinstance(e, dict)]
+    last = entries[-1] if entries else {}
+    status, as_of, last_date = props.get("status"), props.get("as_of"), last.get("date")
+    if isinstance(last.get("status"), str) and status != last["status"]:
+        # ERR: the part would show one status and its whole another.
+        add(f"status {_short(status)} disagrees with the history of its whole {whole} (last "
+            f'entry {last_date}: {last["status"]}); remove it to follow the whole')
+    if is_iso_date(as_of) and is_iso_date(last_date) and as_of.strip() < last_date.strip():
+        add(f'"as_of" {as_of} is older than the last history entry of its whole ({last_date})')
 
 
 def _check_claims(props: dict[str, Any], add: Any) -> None:

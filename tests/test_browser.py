@@ -520,6 +520,8 @@ def test_list_tooltip_and_download_follow_the_timeline(browser, shipped_map: Pat
     assert crossing["properties"]["status"] == "operational"
     # sources cited by id in the document are whole source objects in the download
     assert all(isinstance(s, dict) and s["title"] for s in crossing["properties"]["sources"])
+    parts = [f for f in data["features"] if "part_of" in f["properties"]]
+    assert parts and all(f["properties"]["part_of"].startswith("ml1_railway/") for f in parts)
     m.page.close()
 
 
@@ -544,6 +546,13 @@ def test_parts_name_their_whole_and_history_entries_cite_sources(browser, shippe
     assert ends.inner_text() == "Rohri Junction"
     ends.click()
     assert m.state()["selected"] == "ml1_stations/ml1-st-rohri-junction"
+    # a link to a feature the filters hide shows it rather than closing the popup
+    m.eval("() => { cpecMap.store.set({filters: {precision: ['schematic']}}); }")
+    m.eval("id => { cpecMap.select(id); }", link)
+    section_hidden = m.eval("id => cpecMap.records.byId[id].shown", whole)
+    m.page.locator(f'.cpec-popup[data-feature="{link}"] .cpec-partof button').click()
+    assert section_hidden is False and m.state()["selected"] == whole and m.state()["filters"] == {}
+    m.page.locator(f'.cpec-popup[data-feature="{whole}"]').wait_for()
     # Dhabeji's ground-breaking entry points at its Dawn report in the numbered list
     m.eval("() => { cpecMap.select('sez/sez-dhabeji'); }")
     dhabeji = m.page.locator('.cpec-popup[data-feature="sez/sez-dhabeji"]')

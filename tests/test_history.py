@@ -291,7 +291,14 @@ def test_a_part_shares_the_history_of_its_whole(geodata: GeodataFolder) -> None:
     # a part that states a status of its own must agree with the whole's history
     part["properties"]["status"] = "operational"
     _folder(geodata, whole, part)
-    assert any("status 'operational' disagrees with its history" in r for r in _reasons(geodata))
+    assert "status 'operational' disagrees with the history of its whole zones/sec-1 (last entry " \
+        "2024-03-01: under_construction); remove it to follow the whole" in _reasons(geodata)
+    # a bad entry in the whole is reported once, on the whole, not again on each part
+    whole["properties"]["history"][0]["date"] = "2021-13-01"
+    part["properties"].pop("status")
+    _folder(geodata, whole, part, feature("Link 2", status=..., part_of="sec-1"))
+    dated = [p for p in validate_dir(geodata.path).errors if "2021-13-01" in p.reason]
+    assert [p.feature for p in dated] == [0]
 
 
 @pytest.mark.parametrize(

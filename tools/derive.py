@@ -409,6 +409,7 @@ def _section_ends(sections: list[tuple[Path, int, dict[str, Any]]], geodata: Pat
     node_coords = {p["osm_id"]: tuple(f["geometry"]["coordinates"])
                    for f in nodes if (p := f["properties"]).get("osm_id") is not None}
     ends = []
+    layers: dict[str, dict[Any, Any]] = {}
     for path, n, feature in sections:
         ref = feature["properties"].get("ends_at")
         where = f"{path}: feature {n} ({feature['properties'].get('name')!r})"
@@ -417,7 +418,9 @@ def _section_ends(sections: list[tuple[Path, int, dict[str, Any]]], geodata: Pat
                               f'as "layer/id" (found {ref!r})')
         stem, fid = ref.split("/")
         stations_path = geodata / f"{stem}.geojson"
-        station = {f.get("id"): f for f in _read(stations_path)["features"]}.get(fid)
+        if stem not in layers:
+            layers[stem] = {f.get("id"): f for f in _read(stations_path)["features"]}
+        station = layers[stem].get(fid)
         if station is None:
             raise DeriveError(f"{where}: ends at {ref!r}, which is not in {stations_path.name}")
         osm_id = station["properties"].get("osm_id")

@@ -115,7 +115,7 @@ function popupContent(app, rec, latlng) {
   function number(src) {
     for (var i = 0; i < listed.length; i++) {
       var s2 = listed[i];
-      if (s2 === src || (s2 && src && s2.id !== undefined && s2.id === src.id)) return i + 1;
+      if (s2 === src) return i + 1;  // sources cited by id are one shared object
     }
     listed.push(src);
     return listed.length;
@@ -175,6 +175,7 @@ function popupContent(app, rec, latlng) {
 
 /* A button naming another feature (in the current language) that goes to it. */
 function featureLink(app, target) {
+  if (!target.layer.interactive) return nameNode(app, "span", null, target);  // no popup to go to
   var go = nameNode(app, "button", "cpec-linkbutton", target);
   go.type = "button";
   go.setAttribute("data-feature", target.id);

@@ -85,6 +85,7 @@ function exportProperties(rec) {
   if (f.description !== undefined) out.description = f.description;
   var props = f.props || {};
   Object.keys(props).forEach(function (k) { out[k === "layer" ? "prop.layer" : k] = props[k]; });
+  if (f.partOf !== undefined) out.part_of = f.partOf;
   if (f.sources !== undefined) out.sources = f.sources;
   out.layer = rec.layer.id;
   return out;

@@ -181,6 +181,9 @@ function build(map, doc) {
     if (!rec || !rec.item) return;
     var state = app.store.get();
     if (!state.layers[rec.layer.id]) app.store.set({ layers: app.store.withLayer(rec.layer.id, true) });
+    // still hidden (by a filter, or not yet there on the timeline's date): show it anyway,
+    // or a link to it would only close the popup
+    if (!app.isShown(rec, app.store.get())) app.store.set({ filters: {}, date: null });
     if (rec.item.getBounds) {
       var b = rec.item.getBounds();
       if (b.isValid()) map.fitBounds(b, { maxZoom: 10, padding: [40, 40], animate: false });

@@ -459,6 +459,18 @@ def test_timeline_shows_the_corridor_as_it_stood(browser, shipped_map: Path) -> 
     assert popup.locator(".cpec-history li").count() == 2
     assert m.errors == []
     m.page.close()
+    # any day, not only the slider's stops, from the date field; the slider follows
+    m = _open(browser, shipped_map)
+    m.layers_tab()
+    m.page.locator(".cpec-timeline-pick input[type=date]").fill("2021-01-01")
+    assert m.state()["date"] == "2021-01-01"
+    khunjerab = "border_markets/khunjerab-pass"
+    assert m.eval("id => cpecMap.records.byId[id].at.status", khunjerab) == "suspended"  # COVID
+    stop = int(m.page.locator(".cpec-timeline input[type=range]").input_value())
+    assert dates[stop] <= "2021-01-01" < (dates[stop + 1] if stop + 1 < len(dates) else "9999")
+    m.eval("() => { cpecMap.store.set({date: '2025'}); }")  # a year stands for its first day
+    assert m.page.locator(".cpec-timeline-pick input").input_value() == "2025-01-01"
+    m.page.close()
     # the permalink restores the date in a fresh page
     fresh = _open(browser, shipped_map, fragment="date=2010-01-01")
     assert fresh.state()["date"] == "2010-01-01"

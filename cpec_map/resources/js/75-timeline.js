@@ -18,13 +18,33 @@ function Timeline(app) {
   this.output = el("output", "cpec-timeline-date");
   this.output.htmlFor = this.input.id;
   this.hint = el("p", "cpec-timeline-hint");
+  // any day, not only the slider's stops: "the corridor on 30 June 2019"
+  var row = el("p", "cpec-timeline-pick");
+  this.pickLabel = el("label");
+  this.picker = el("input");
+  this.picker.type = "date";
+  this.picker.id = app.uid + "-timeline-date";
+  this.pickLabel.htmlFor = this.picker.id;
+  this.picker.min = fullDate(dates[0]);
+  row.appendChild(this.pickLabel);
+  row.appendChild(this.picker);
   this.root.appendChild(this.input);
   this.root.appendChild(this.output);
+  this.root.appendChild(row);
   this.root.appendChild(this.hint);
   this.input.addEventListener("input", function () {
     var i = Number(self.input.value);
     app.store.set({ date: i >= dates.length ? null : dates[i] });
   });
+  this.picker.addEventListener("change", function () {
+    var v = self.picker.value;
+    app.store.set({ date: /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null });
+  });
+}
+
+/* A history date ("2025", "2025-03") as the first day it stands for, for the date field. */
+function fullDate(date) {
+  return (date + "-01-01").slice(0, 10);
 }
 
 Timeline.prototype.update = function (state) {
@@ -35,6 +55,8 @@ Timeline.prototype.update = function (state) {
   }
   this.input.value = String(index);
   i18n.put(this.legend, "timeline.label");
+  i18n.put(this.pickLabel, "timeline.pick");
+  this.picker.value = state.date ? fullDate(state.date) : "";
   i18n.put(this.hint, "timeline.hint");
   if (state.date) this.output.textContent = state.date;
   else i18n.put(this.output, "timeline.now");

@@ -12,9 +12,13 @@ from typing import Any
 
 import pytest
 
+from cpec_map.load import load_dir
+from cpec_map.model import Geodata
+
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
 CHROMIUM = os.environ.get("CPEC_CHROMIUM", "/usr/bin/chromium")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +91,24 @@ class GeodataFolder:
 @pytest.fixture
 def geodata(tmp_path: Path) -> GeodataFolder:
     return GeodataFolder(tmp_path / "geodata")
+
+
+@pytest.fixture
+def sites_and_route(geodata: GeodataFolder) -> Geodata:
+    """Two named sites (Urdu and Chinese names, one approximate) and a schematic line:
+    small data for figure tests."""
+    geodata.layer("sites", collection(
+        feature("Gwadar Port", {"type": "Point", "coordinates": [62.33, 25.11]}, status="operational",
+                name_ur="گوادر بندرگاہ", name_zh="瓜达尔港"),
+        feature("Dhabeji SEZ", {"type": "Point", "coordinates": [67.50, 24.81]}, precision="approximate",
+                uncertainty_m=5000, name_ur="دھابیجی", name_zh="达贝吉"),
+    ))
+    geodata.layer("route", collection(feature(
+        "ML-1", {"type": "LineString", "coordinates": [[67.0, 24.85], [68.37, 25.38], [71.5, 34.0]]},
+        precision="schematic")))
+    geodata.manifest('[views]\nsouth = [62.0, 24.5, 68.5, 25.6]\n')
+    data, _ = load_dir(geodata.path)
+    return data
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import GEODATA, GeodataFolder, collection, feature
+from conftest import GEODATA, SVG, GeodataFolder, collection, feature
 
 from cpec_map.cli import main
 from cpec_map.errors import UsageError
@@ -18,28 +18,11 @@ from cpec_map.load import load_dir
 from cpec_map.model import FigureOptions
 
 SHIPPED, _ = load_dir(GEODATA)
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def small(geodata: GeodataFolder):
-    geodata.layer("sites", collection(
-        feature("Gwadar Port", {"type": "Point", "coordinates": [62.33, 25.11]}, status="operational",
-                name_ur="گوادر بندرگاہ", name_zh="瓜达尔港"),
-        feature("Dhabeji SEZ", {"type": "Point", "coordinates": [67.50, 24.81]}, precision="approximate",
-                uncertainty_m=5000, name_ur="دھابیجی", name_zh="达贝吉"),
-    ))
-    geodata.layer("route", collection(feature(
-        "ML-1", {"type": "LineString", "coordinates": [[67.0, 24.85], [68.37, 25.38], [71.5, 34.0]]},
-        precision="schematic")))
-    geodata.manifest('[views]\nsouth = [62.0, 24.5, 68.5, 25.6]\n')
-    data, _ = load_dir(geodata.path)
-    return data
 
 
 @pytest.mark.parametrize("preset", sorted(SIZES))
-def test_presets_give_their_size_in_every_format(small, preset: str) -> None:
-    out = render_figures(small, FigureOptions(size=preset, dpi=100), ["png", "svg", "pdf"]).images
+def test_presets_give_their_size_in_every_format(sites_and_route, preset: str) -> None:
+    out = render_figures(sites_and_route, FigureOptions(size=preset, dpi=100), ["png", "svg", "pdf"]).images
     w_mm, h_mm = SIZES[preset]
     w_pt, h_pt = w_mm / 25.4 * 72, h_mm / 25.4 * 72
     # PNG: pixels = inches * dpi
@@ -64,10 +47,10 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-def test_repeat_renders_are_byte_identical(small) -> None:
+def test_repeat_renders_are_byte_identical(sites_and_route) -> None:
     options = FigureOptions(size="column", dpi=120)
-    first = render_figures(small, options, ["png", "svg", "pdf"]).images
-    second = render_figures(small, options, ["png", "svg", "pdf"]).images
+    first = render_figures(sites_and_route, options, ["png", "svg", "pdf"]).images
+    second = render_figures(sites_and_route, options, ["png", "svg", "pdf"]).images
     assert first == second
 
 
@@ -85,14 +68,14 @@ def test_bad_sizes_are_usage_errors(bad: str) -> None:
         parse_size(bad)
 
 
-def test_views_named_layer_and_bbox(small) -> None:
-    assert resolve_view(small, "south") == (62.0, 24.5, 68.5, 25.6)
-    assert resolve_view(small, "route") == (67.0, 24.85, 71.5, 34.0)
-    assert resolve_view(small, "60,20,70,30") == (60, 20, 70, 30)
+def test_views_named_layer_and_bbox(sites_and_route) -> None:
+    assert resolve_view(sites_and_route, "south") == (62.0, 24.5, 68.5, 25.6)
+    assert resolve_view(sites_and_route, "route") == (67.0, 24.85, 71.5, 34.0)
+    assert resolve_view(sites_and_route, "60,20,70,30") == (60, 20, 70, 30)
     with pytest.raises(UsageError, match="unknown view"):
-        resolve_view(small, "atlantis")
+        resolve_view(sites_and_route, "atlantis")
     with pytest.raises(UsageError, match="west < east"):
-        resolve_view(small, "70,20,60,30")
+        resolve_view(sites_and_route, "70,20,60,30")
 
 
 def test_shipped_manifest_names_the_report_views() -> None:
@@ -101,35 +84,35 @@ def test_shipped_manifest_names_the_report_views() -> None:
         assert 60 < west < east < 80 and 23 < south < north < 38, view
 
 
-def test_alt_text_names_layers_and_counts_from_the_data(small) -> None:
-    text = describe(small, FigureOptions()).to_text()
+def test_alt_text_names_layers_and_counts_from_the_data(sites_and_route) -> None:
+    text = describe(sites_and_route, FigureOptions()).to_text()
     alt = text.split("Alt text:\n", 1)[1].split("\n", 1)[0]
     assert "Sites: 2 features (1 operational, 1 planned)" in alt
     assert "Route: 1 feature (1 planned)" in alt
     assert "Sources (1):" in text and "Test source, https://example.org/source (2026-05-01)" in text
 
 
-def test_urdu_and_chinese_labels_are_kept_in_logical_order(small) -> None:
+def test_urdu_and_chinese_labels_are_kept_in_logical_order(sites_and_route) -> None:
     for lang, name in (("ur", "گوادر بندرگاہ"), ("zh", "瓜达尔港")):
-        svg = render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"].decode()
+        svg = render_figures(sites_and_route, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"].decode()
         assert name in svg, lang            # the text layer holds the name as written...
         assert name[::-1] not in svg, lang  # ...not reversed (a reshaper on top would do that)
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
-def test_urdu_label_in_the_pdf_text_layer_is_shaped_text_not_reversed(small, tmp_path: Path) -> None:
+def test_urdu_label_in_the_pdf_text_layer_is_shaped_text_not_reversed(sites_and_route, tmp_path: Path) -> None:
     pdf = tmp_path / "ur.pdf"
-    pdf.write_bytes(render_figures(small, FigureOptions(lang="ur", dpi=72), ["pdf"]).images["pdf"])
+    pdf.write_bytes(render_figures(sites_and_route, FigureOptions(lang="ur", dpi=72), ["pdf"]).images["pdf"])
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "حیثیت" in text and "Legend" not in text  # the legend speaks Urdu too (its "Status")
     plain = re.sub("[\u200e\u200f\u202a-\u202e]", "", text)  # bidi marks pdftotext adds
     assert "گوادر بندرگاہ" in plain  # extracted in reading order: shaped, not reversed
 
 
-def test_legend_and_title_follow_the_figure_language(small) -> None:
+def test_legend_and_title_follow_the_figure_language(sites_and_route) -> None:
     """The legend's title, headings, status keys and layer names are the page's strings."""
     def texts(lang: str) -> list[str]:
-        svg = render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"]
+        svg = render_figures(sites_and_route, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"]
         return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
 
     en, zh = texts("en"), texts("zh")
@@ -179,10 +162,10 @@ def test_whatever_check_accepts_builds_in_every_format(geodata: GeodataFolder, t
     assert all(o.stat().st_size > 1000 for o in outs)
 
 
-def test_figures_show_the_data_date_the_page_shows(small) -> None:
-    svg = render_figures(small, FigureOptions(dpi=72), ["svg"]).images["svg"].decode()
+def test_figures_show_the_data_date_the_page_shows(sites_and_route) -> None:
+    svg = render_figures(sites_and_route, FigureOptions(dpi=72), ["svg"]).images["svg"].decode()
     assert "Built from geodata of 2026-05-01" in svg  # the newest source date: no manifest date
-    assert "from geodata of 2026-05-01" in describe(small, FigureOptions()).caption
+    assert "from geodata of 2026-05-01" in describe(sites_and_route, FigureOptions()).caption
 
 
 def test_outputs_are_byte_identical_across_processes(tmp_path: Path) -> None:

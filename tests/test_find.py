@@ -86,13 +86,17 @@ class Find:
                     feature: a.getAttribute('data-feature'), cls: a.getAttribute('class') || ''}; }""")
 
 
-@pytest.fixture(scope="module")
-def bundled_page(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Find]:
-    out = tmp_path_factory.mktemp("bundled") / "map.html"
-    build_map(GEODATA, out=out)
+def _built(chromium: Any, geodata: Path, out: Path) -> Iterator[Find]:
+    """The map of ``geodata``, built to ``out`` and open in one page for a module's tests."""
+    build_map(geodata, out=out)
     find = Find(chromium, out)
     yield find
     find.page.close()
+
+
+@pytest.fixture(scope="module")
+def bundled_page(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Find]:
+    yield from _built(chromium, GEODATA, tmp_path_factory.mktemp("bundled") / "map.html")
 
 
 @pytest.fixture
@@ -116,11 +120,7 @@ def small_page(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     geodata.layer("towns", collection(feature("Karachi Town", {"type": "Point", "coordinates": [67.0, 24.9]},
                                               status=...)))
     geodata.manifest('[layers.towns]\nrole = "context"\ngroup = "Context"\n[layers.sites]\ngroup = "Sites"\n')
-    out = geodata.path.parent / "map.html"
-    build_map(geodata.path, out=out)
-    find = Find(chromium, out)
-    yield find
-    find.page.close()
+    yield from _built(chromium, geodata.path, geodata.path.parent / "map.html")
 
 
 @pytest.fixture

@@ -16,13 +16,12 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from conftest import ROOT, GeodataFolder, collection, feature
+from conftest import ROOT, SVG
 from fontTools.ttLib import TTFont
 
 from cpec_map import fonts
 from cpec_map.figure import render_figures
 from cpec_map.fonts import ARABIC_FAMILY, CJK_FAMILY, EMBEDDED, font_css, font_path
-from cpec_map.load import load_dir
 from cpec_map.model import FigureOptions
 
 URDU = ("گوادر بندرگاہ", "نقشہ", "مقامات")
@@ -138,28 +137,13 @@ def test_same_document_same_bytes_in_process_and_across_processes() -> None:
 
 # --- SVG figures --------------------------------------------------------------------------
 
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def small(geodata: GeodataFolder):
-    geodata.layer("sites", collection(
-        feature("Gwadar Port", {"type": "Point", "coordinates": [62.33, 25.11]}, status="operational",
-                name_ur="گوادر بندرگاہ", name_zh="瓜达尔港"),
-        feature("Dhabeji SEZ", {"type": "Point", "coordinates": [67.50, 24.81]},
-                name_ur="دھابیجی", name_zh="达贝吉"),
-    ))
-    data, _ = load_dir(geodata.path)
-    return data
-
-
 @pytest.mark.parametrize(("lang", "family", "label", "script"), [
     ("ur", ARABIC_FAMILY, "گوادر بندرگاہ", ("ARABIC",)),
     ("zh", CJK_FAMILY, "瓜达尔港", ("CJK", "FULLWIDTH")),
 ])
-def test_svg_carries_the_font_of_its_labels(small, lang: str, family: str, label: str, script) -> None:
-    svg = render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"]
-    assert render_figures(small, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"] == svg
+def test_svg_carries_the_font_of_its_labels(sites_and_route, lang: str, family: str, label: str, script) -> None:
+    svg = render_figures(sites_and_route, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"]
+    assert render_figures(sites_and_route, FigureOptions(lang=lang, dpi=72), ["svg"]).images["svg"] == svg
     root = ET.fromstring(svg)
     styles = "".join("".join(s.itertext()) for s in root.iter(f"{SVG}style"))
     found = faces(styles)
@@ -175,8 +159,8 @@ def test_svg_carries_the_font_of_its_labels(small, lang: str, family: str, label
     assert families.startswith(f"'{EMBEDDED[family]}', ") and f"'{family}'" in families
 
 
-def test_english_svg_embeds_no_font(small) -> None:
-    svg = render_figures(small, FigureOptions(lang="en", dpi=72), ["svg"]).images["svg"].decode()
+def test_english_svg_embeds_no_font(sites_and_route) -> None:
+    svg = render_figures(sites_and_route, FigureOptions(lang="en", dpi=72), ["svg"]).images["svg"].decode()
     assert "@font-face" not in svg and "CPEC Noto" not in svg
 
 

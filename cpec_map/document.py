@@ -100,7 +100,6 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
     basemaps.append({"id": OUTLINE_BASEMAP, "name": "basemap.outline", "offline": True})
     legend = _legend(table)
     unmapped = _unmapped(geodata, used)
-    _thin_parts(layers)
     shared = _share_sources(geodata, layers, unmapped)
     return {
         "$schema": SCHEMA_ID,
@@ -130,23 +129,19 @@ def build_document(geodata: Geodata, options: MapOptions) -> dict[str, Any]:
     }
 
 
-def _thin_parts(layers: list[dict[str, Any]]) -> None:
-    """A part whose history is its whole's keeps each entry's date, status and style (its
-    own look on the timeline) but not the notes and sources: its popup links the whole,
-    which has them. Twenty schematic links of ML-1 would otherwise repeat them all."""
-    by_id = {f["id"]: f for layer in layers for f in layer["features"]}
-
-    def key(entries: list[dict[str, Any]]) -> list[Any]:
-        return [(e["date"], e["status"], e.get("note"), e.get("sources")) for e in entries]
-
-    for layer in layers:
-        for f in layer["features"]:
-            whole = by_id.get(f.get("partOf", ""))
-            if whole is None or whole is f or not f.get("history"):
-                continue
-            if key(f["history"]) == key(whole.get("history", [])):
-                keep = ("date", "status", "style")
-                f["history"] = [{k: e[k] for k in keep} for e in f["history"]]
+def _history(f: Feature) -> list[dict[str, Any]]:
+    """A feature's status history for the page: date and status of each entry, with its
+    note and sources unless the history is its whole's (the part's popup links the whole,
+    which has them: twenty schematic links of ML-1 would otherwise repeat them all)."""
+    out = []
+    for e in history_entries(f.properties):
+        entry: dict[str, Any] = {"date": e["date"].strip(), "status": e["status"]}
+        if f.history_from is None:
+            entry["sources"] = e.get("sources", [])
+            if isinstance(e.get("note"), str):
+                entry["note"] = e["note"]
+        out.append(entry)
+    return out
 
 
 def _share_sources(
@@ -165,8 +160,7 @@ def _share_sources(
         out = []
         for src in listed:
             sid = src.get("id") if isinstance(src, dict) else None
-            known = isinstance(sid, str) and isinstance(registry.get(sid), Mapping)
-            if known and src == {**registry[sid], "id": sid}:
+            if isinstance(sid, str) and registry.get(sid) is src:  # not another tool's id
                 table[sid] = src
                 out.append(sid)
             else:
@@ -206,14 +200,9 @@ def _unmapped(geodata: Geodata, used: set[str]) -> list[dict[str, Any]]:
                     item[member] = props[key]
             if isinstance(props.get("sources"), list):
                 item["sources"] = props["sources"]
-            found = history_entries(props)
-            if found:  # the list follows the timeline too
-                item["history"] = [
-                    {"date": e["date"].strip(), "status": e["status"],
-                     "sources": e.get("sources", []),
-                     **({"note": e["note"]} if isinstance(e.get("note"), str) else {})}
-                    for e in found
-                ]
+            history = _history(f)
+            if history:  # the list follows the timeline too
+                item["history"] = history
             out.append(item)
     return out
 
@@ -357,19 +346,12 @@ def _feature(
         ok = isinstance(radius, (int, float)) and not isinstance(radius, bool) and radius > 0
         out["uncertainty"] = float(radius) if ok else DEFAULT_UNCERTAINTY_M
         out["style"]["uncertainty"] = table.feature(style, props, "uncertainty")
-    found = history_entries(props)
-    if found:  # each status it had, with the look it had then (the page's timeline)
-        out["history"] = [
-            {
-                "date": e["date"].strip(),
-                "status": e["status"],
-                "sources": e.get("sources", []),
-                **({"note": e["note"]} if isinstance(e.get("note"), str) else {}),
-                "style": {k: table.feature(style, {**props, "status": e["status"]}, k)
-                          for k in out["style"]},
-            }
-            for e in found
-        ]
+    history = _history(f)
+    for entry in history:  # each status it had, with the look it had then (the timeline)
+        status = {**props, "status": entry["status"]}
+        entry["style"] = {k: table.feature(style, status, k) for k in out["style"]}
+    if history:
+        out["history"] = history
     part_of = part_of_target(layer.stem, props.get("part_of"))
     if part_of is not None:  # the whole it belongs to (and takes its history from)
         out["partOf"] = part_of

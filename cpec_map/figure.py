@@ -26,7 +26,16 @@ from pyproj import Geod
 from .document import ui_strings
 from .errors import UsageError
 from .fonts import ARABIC_FAMILY, CJK_FAMILY, EMBEDDED, font_faces, font_path
-from .model import FIGURE_SIZES, FigureOptions, Geodata, Layer, LayerStyle, Role, geometry_kinds
+from .model import (
+    FIGURE_SIZES,
+    RTL_LANGUAGES,
+    FigureOptions,
+    Geodata,
+    Layer,
+    LayerStyle,
+    Role,
+    geometry_kinds,
+)
 from .style import (
     DEFAULT_UNCERTAINTY_M,
     feature_style,
@@ -623,7 +632,7 @@ def _place_legend(
         anchor, ncol = (box.x1 + 0.012, box.y1), 1
     else:
         anchor, ncol = (0.02, bottom - 0.008), 2
-    rtl = lang == "ur"
+    rtl = lang in RTL_LANGUAGES
     legend = fig.legend(
         [h for h, _, _ in entries],
         [t for _, t, _ in entries],
@@ -647,7 +656,7 @@ def _place_legend(
 def _title_block(fig: Any, geodata: Geodata, options: FigureOptions, scale: float) -> None:
     settings = geodata.settings
     title = options.title or settings.title_i18n.get(options.lang) or settings.title
-    rtl = options.lang == "ur"
+    rtl = options.lang in RTL_LANGUAGES
     x, ha = (0.98, "right") if rtl else (0.02, "left")
     fig.text(
         x,
@@ -690,7 +699,7 @@ def _footer(
 
     width = int(fig.get_figwidth() * 16 / scale)
     wrapped = "\n".join(textwrap.fill(line, width) for line in lines)
-    rtl = lang == "ur"  # as the title and legend
+    rtl = lang in RTL_LANGUAGES  # as the title and legend
     fig.text(
         0.98 if rtl else 0.02,
         0.06 / fig.get_figheight(),

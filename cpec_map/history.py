@@ -41,21 +41,20 @@ def state_on(props: Mapping[str, Any], date: str) -> dict[str, Any] | None:
 
 def as_of(geodata: Geodata, date: str) -> Geodata:
     """The geodata as it stood on ``date``: later features dropped, statuses of then."""
+    day = date.strip()
     layers = []
     for layer in geodata.layers:
         kept: list[Feature] = []
         for feature in layer.features:
-            if not entries(feature.properties):
-                kept.append(feature)
-                continue
-            entry = state_on(feature.properties, date)
-            if entry is None:
-                continue
-            props = dict(feature.properties)
-            props["status"], props["as_of"] = entry["status"], entry["date"]
+            found = entries(feature.properties)
             # the page of that date must not know what came after
-            props["history"] = [e for e in entries(props) if e["date"].strip() <= date.strip()]
-            kept.append(dataclasses.replace(feature, properties=props))
+            before = [e for e in found if e["date"].strip() <= day]
+            if not found:
+                kept.append(feature)
+            elif before:
+                props = dict(feature.properties, history=before)
+                props["status"], props["as_of"] = before[-1]["status"], before[-1]["date"]
+                kept.append(dataclasses.replace(feature, properties=props))
         layers.append(dataclasses.replace(layer, features=tuple(kept)))
     return dataclasses.replace(geodata, layers=tuple(layers))
 

@@ -23,12 +23,14 @@ import shapely
 
 from .errors import Problem, Severity, UsageError
 from .model import (
+    LANGUAGES,
     Feature,
     Geodata,
     Layer,
     LayerSpec,
     MapSettings,
     Role,
+    features_by_id,
     is_iso_date,
     part_of_target,
 )
@@ -131,8 +133,9 @@ def load_dir(
 
 
 def _read_source_list(folder: Path, shown: str, problems: list[Problem]) -> dict[str, Any]:
-    """``sources.toml``: one ``[ID]`` table per source (title, url or publication, date).
-    The entries are checked by the validator; here they only need to be tables."""
+    """``sources.toml``: one ``[ID]`` table per source (title, url or publication, date),
+    as id -> entry (with its ``id``). The entries are checked by the validator; here they
+    only need to be tables."""
     path = folder / SOURCE_LIST
     display = os.path.join(shown, SOURCE_LIST)
     if not path.is_file():
@@ -151,7 +154,7 @@ def _read_source_list(folder: Path, shown: str, problems: list[Problem]) -> dict
     registry = {}
     for key, entry in data.items():
         if isinstance(entry, dict):
-            registry[key] = entry
+            registry[key] = {**entry, "id": key}  # one object, cited wherever the id is
         else:
             reason = f"{key} must be a table [{key}] with title, url, date"
             problems.append(Problem(display, reason))
@@ -159,20 +162,17 @@ def _read_source_list(folder: Path, shown: str, problems: list[Problem]) -> dict
 
 
 def _resolve(sources: Any, registry: Mapping[str, Any]) -> Any:
-    """A sources list with each known id replaced by its entry (plus ``id``). Unknown ids
-    stay strings, for the validator to name."""
+    """A sources list with each known id replaced by its entry, the same object for every
+    citation (the map document stores it once). Unknown ids stay strings, for the
+    validator to name."""
     if not isinstance(sources, list):
         return sources
-    return [
-        {**registry[s], "id": s} if isinstance(s, str) and isinstance(registry.get(s), dict) else s
-        for s in sources
-    ]
+    return [registry.get(s, s) if isinstance(s, str) else s for s in sources]
 
 
 def _with_sources_and_history(feature: Feature, registry: Mapping[str, Any]) -> Feature:
     """The feature with source ids resolved (in ``sources``, in each ``history`` entry
-    and in ``claims``), and ``status``/``as_of`` taken from the last history entry where the
-    feature does not state them: the history is the record, the current state follows."""
+    and in ``claims``), and its current state taken from its history."""
     props = feature.properties
     history = props.get("history")
     listed = props.get("sources")
@@ -183,34 +183,33 @@ def _with_sources_and_history(feature: Feature, registry: Mapping[str, Any]) -> 
     out = dict(props)
     if isinstance(claims, dict):  # claim-level sources: property -> sources
         out["claims"] = {key: _resolve(value, registry) for key, value in claims.items()}
-    out["sources"] = _resolve(props.get("sources"), registry) if "sources" in props else None
-    if out["sources"] is None:
-        del out["sources"]
+    if "sources" in props:
+        out["sources"] = _resolve(props["sources"], registry)
     if isinstance(history, list):
         entries = [
             {**e, "sources": _resolve(e["sources"], registry)}
             if isinstance(e, dict) and "sources" in e else e
             for e in history
         ]
-        out["history"] = entries
-        last = entries[-1] if entries and isinstance(entries[-1], dict) else None
-        if last is not None:
-            if "status" not in out and isinstance(last.get("status"), str):
-                out["status"] = last["status"]
-            if "as_of" not in out and isinstance(last.get("date"), str):
-                out["as_of"] = last["date"]
+        _state_from_history(out, entries)
     return dataclasses.replace(feature, properties=out)
+
+
+def _state_from_history(props: dict[str, Any], history: list[Any]) -> None:
+    """Set ``history`` and, where the feature does not state them, ``status`` and
+    ``as_of`` from its last entry: the history is the record, the current state follows."""
+    props["history"] = history
+    last = history[-1] if history and isinstance(history[-1], dict) else {}
+    for key, member in (("status", "status"), ("as_of", "date")):
+        if key not in props and isinstance(last.get(member), str):
+            props[key] = last[member]
 
 
 def _share_histories(layers: list[Layer]) -> list[Layer]:
     """A feature that is ``part_of`` another (a schematic link of an ML-1 section) and has
     no history of its own takes the history of the whole, so a change of status is one
     entry on the whole, not one on each part. Unknown targets are left to the validator."""
-    by_id: dict[str, Feature] = {}
-    for layer in layers:  # the first of two equal ids, as the map document's "layer/id"
-        for f in layer.features:
-            if f.id is not None:
-                by_id.setdefault(f"{layer.stem}/{f.id}", f)
+    by_id = features_by_id(layers)
     out = []
     for layer in layers:
         changed = False
@@ -220,11 +219,8 @@ def _share_histories(layers: list[Layer]) -> list[Layer]:
             target = by_id.get(whole_id)
             history = target.properties.get("history") if target is not None else None
             if target is not f and isinstance(history, list) and "history" not in f.properties:
-                props = dict(f.properties, history=history)
-                last = history[-1] if history and isinstance(history[-1], dict) else {}
-                for key, member in (("status", "status"), ("as_of", "date")):
-                    if key not in props and isinstance(last.get(member), str):
-                        props[key] = last[member]
+                props = dict(f.properties)
+                _state_from_history(props, history)
                 f = dataclasses.replace(f, properties=props, history_from=whole_id)
                 changed = True
             features.append(f)
@@ -284,7 +280,7 @@ _SPEC_TYPES: Mapping[str, tuple[type, ...]] = {
 }
 #: Manifest keys that translate another key: "title_ur" -> ("title", "ur").
 _I18N_KEYS = {
-    f"{base}_{lang}": (base, lang) for base in ("title", "group") for lang in ("ur", "zh")
+    f"{base}_{lang}": (base, lang) for base in ("title", "group") for lang in LANGUAGES[1:]
 }
 
 
@@ -350,7 +346,7 @@ def _read_manifest(
             note = None
         translations: dict[str, dict[str, str]] = {"title": {}, "note": {}}
         for base in translations:
-            for lang in ("ur", "zh"):
+            for lang in LANGUAGES[1:]:
                 value = map_table.get(f"{base}_{lang}")
                 if value is None:
                     continue
@@ -358,7 +354,9 @@ def _read_manifest(
                     translations[base][lang] = value.strip()
                 else:
                     bad(f"[map] {base}_{lang} must be a non-empty string")
-        known = {"title", "data_date", "note", "title_ur", "title_zh", "note_ur", "note_zh"}
+        known = {"title", "data_date", "note"} | {
+            f"{base}_{lang}" for base in translations for lang in LANGUAGES[1:]
+        }
         for key in sorted(set(map_table) - known):
             bad(f"[map] unknown key {key!r} ignored", Severity.WARNING)
         settings = MapSettings(

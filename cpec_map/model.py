@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -64,6 +64,8 @@ BASEMAP_CHOICES = (*TILE_BASEMAPS, OUTLINE_BASEMAP)
 
 #: Languages the page and the figures speak; the first is the fallback.
 LANGUAGES = ("en", "ur", "zh")
+#: Those of them written right to left (the figures align their text to the right).
+RTL_LANGUAGES = frozenset({"ur"})
 
 #: Kinds of boundary line a context feature may declare with ``boundary_type``.
 BOUNDARY_TYPES = ("international", "line_of_control", "disputed", "claim", "indefinite")
@@ -228,7 +230,8 @@ class Geodata:
     root: str
     layers: tuple[Layer, ...]
     settings: MapSettings = field(default_factory=MapSettings)
-    #: The folder's ``sources.toml``: source id -> {title, url | publication, date}.
+    #: The folder's ``sources.toml``: source id -> {id, title, url | publication, date},
+    #: the one object every feature citing that id holds.
     sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -238,21 +241,18 @@ class Geodata:
     def data_date(self, override: str | None = None, *, derived: bool = False) -> str | None:
         """What "built from geodata of" says: the override, the manifest's ``data_date``,
         else (or with ``derived``) the newest date of a fact in the data: an ``as_of``,
-        a history entry, or a source."""
+        a history entry, or a cited source."""
         if not derived and (override or self.settings.data_date):
             return override or self.settings.data_date
         best: str | None = None
         for layer in self.layers:
             for f in layer.features:
                 props = f.properties
-                dates = [props.get("as_of")]
                 history = props.get("history")
                 entries = history if isinstance(history, list) else []
-                dates += [e.get("date") for e in entries if isinstance(e, dict)]
-                for holder in (props, *(e for e in entries if isinstance(e, dict))):
-                    sources = holder.get("sources")
-                    if isinstance(sources, list):
-                        dates += [s.get("date") for s in sources if isinstance(s, dict)]
+                dates = [props.get("as_of"), *(e.get("date") for e in entries
+                                               if isinstance(e, dict))]
+                dates += [s.get("date") for s in cited_sources(props) if isinstance(s, dict)]
                 for d in dates:
                     if is_iso_date(d) and (best is None or d.strip()[:10] > best):
                         best = d.strip()[:10]
@@ -323,3 +323,30 @@ def part_of_target(layer_stem: str, ref: Any) -> str | None:
         return None
     ref = ref.strip()
     return ref if "/" in ref else f"{layer_stem}/{ref}"
+
+
+def cited_sources(props: Mapping[str, Any]) -> list[Any]:
+    """Every source a feature cites: its ``sources``, its history entries' and its claims'."""
+    def listed(holder: Any) -> list[Any]:
+        value = holder.get("sources") if isinstance(holder, Mapping) else None
+        return value if isinstance(value, list) else []
+
+    out = list(listed(props))
+    history = props.get("history")
+    for entry in history if isinstance(history, list) else ():
+        out += listed(entry)
+    claims = props.get("claims")
+    for value in claims.values() if isinstance(claims, Mapping) else ():
+        out += value if isinstance(value, list) else []
+    return out
+
+
+def features_by_id(layers: Iterable[Layer]) -> dict[str, Feature]:
+    """Features with an id by their map-wide ``layer/id``; of two equal ids (5 and "5") the
+    first, as the map document names it."""
+    found: dict[str, Feature] = {}
+    for layer in layers:
+        for f in layer.features:
+            if f.id is not None:
+                found.setdefault(f"{layer.stem}/{f.id}", f)
+    return found

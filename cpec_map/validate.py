@@ -24,6 +24,8 @@ from .model import (
     Precision,
     Role,
     Status,
+    cited_sources,
+    features_by_id,
     is_iso_date,
     part_of_target,
 )
@@ -54,7 +56,7 @@ def _check_source_list(geodata: Geodata) -> Iterable[Problem]:
         s["id"]
         for layer in geodata.layers
         for f in layer.features
-        for s in _all_sources(f.properties)
+        for s in cited_sources(f.properties)
         if isinstance(s, dict) and isinstance(s.get("id"), str)
     }
     for key, entry in geodata.sources.items():
@@ -71,21 +73,6 @@ def _check_source_list(geodata: Geodata) -> Iterable[Problem]:
             # WARN: an unused source is harmless, but usually a typo in a reference.
             yield Problem(path, f"[{key}] is not referenced by any feature",
                           severity=Severity.WARNING)
-
-
-def _all_sources(props: Any) -> list[Any]:
-    out = list(props.get("sources") or []) if isinstance(props.get("sources"), list) else []
-    claims = props.get("claims")
-    if isinstance(claims, dict):
-        for listed in claims.values():
-            if isinstance(listed, list):
-                out += listed
-    history = props.get("history")
-    if isinstance(history, list):
-        for entry in history:
-            if isinstance(entry, dict) and isinstance(entry.get("sources"), list):
-                out += entry["sources"]
-    return out
 
 
 def _check_data_date(geodata: Geodata) -> Iterable[Problem]:
@@ -110,11 +97,7 @@ def _check_references(geodata: Geodata) -> Iterable[Problem]:
         for f in layer.features
         if f.geometry is not None and f.geometry.geom_type == "Point"
     }
-    ids: dict[str, Feature] = {}
-    for layer in geodata.layers:  # the first of two equal ids, as load and the document
-        for f in layer.features:
-            if f.id is not None:
-                ids.setdefault(f"{layer.stem}/{f.id}", f)
+    ids = features_by_id(geodata.layers)
     for layer in geodata.layers:
         for f in layer.features:
             if "part_of" in f.properties:
@@ -241,7 +224,7 @@ def _check_properties(
     if history_from is None:
         _check_history(props, add)
     else:  # the whole's entries are checked on the whole; only agreement is the part's
-        _check_agrees(props, history_from, add)
+        _check_agreement(props, add, history_from)
     _check_claims(props, add)
 
     sources = props.get("sources")
@@ -292,30 +275,26 @@ def _check_history(props: dict[str, Any], add: Any) -> None:
             for m, source in enumerate(listed, 1):
                 _check_source(m, source, lambda r, sev=Severity.ERROR, n=n: add(
                     f"history entry {n}: {r}", sev))
-    last = history[-1] if isinstance(history[-1], dict) else {}
-    status, as_of = props.get("status"), props.get("as_of")
-    if isinstance(last.get("status"), str) and status != last["status"]:
-        # ERR: the map would show one status and the timeline another.
-        add(
-            f'status {_short(status)} disagrees with its history (last entry '
-            f'{last.get("date")}: {last["status"]}); change one of them'
-        )
-    last_date = last.get("date")
-    if is_iso_date(as_of) and is_iso_date(last_date) and as_of.strip() < last_date.strip():
-        add(f'"as_of" {as_of} is older than the last history entry ({last_date})')
+    _check_agreement(props, add)
 
 
-def _check_agrees(props: dict[str, Any], whole: str, add: Any) -> None:
-    """A part's own ``status``/``as_of`` must agree with the history it takes from its whole."""
-    entries = [e for e in props.get("history") or () if isinstance(e, dict)]
-    last = entries[-1] if entries else {}
+def _check_agreement(props: dict[str, Any], add: Any, whole: str | None = None) -> None:
+    """The stated ``status`` and ``as_of`` must agree with the last history entry: the
+    feature's own, or (for a part) its ``whole``'s."""
+    history = props.get("history")
+    last = history[-1] if isinstance(history, list) and history else None
+    if not isinstance(last, dict):
+        return
     status, as_of, last_date = props.get("status"), props.get("as_of"), last.get("date")
     if isinstance(last.get("status"), str) and status != last["status"]:
-        # ERR: the part would show one status and its whole another.
-        add(f"status {_short(status)} disagrees with the history of its whole {whole} (last "
-            f'entry {last_date}: {last["status"]}); remove it to follow the whole')
+        # ERR: the map would show one status and the timeline (or the whole) another.
+        whose, fix = (("its history", "change one of them") if whole is None else
+                      (f"the history of its whole {whole}", "remove it to follow the whole"))
+        add(f"status {_short(status)} disagrees with {whose} (last entry {last_date}: "
+            f'{last["status"]}); {fix}')
     if is_iso_date(as_of) and is_iso_date(last_date) and as_of.strip() < last_date.strip():
-        add(f'"as_of" {as_of} is older than the last history entry of its whole ({last_date})')
+        of = "" if whole is None else " of its whole"
+        add(f'"as_of" {as_of} is older than the last history entry{of} ({last_date})')
 
 
 def _check_claims(props: dict[str, Any], add: Any) -> None:

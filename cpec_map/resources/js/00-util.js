@@ -82,10 +82,30 @@ function icon(name) {
   return box;
 }
 
-/* The first point of any GeoJSON geometry, as [lat, lng]. */
-function firstLatLng(geom) {
-  var c = geom.type === "GeometryCollection" ? null : geom.coordinates;
-  if (!c) return geom.geometries && geom.geometries.length ? firstLatLng(geom.geometries[0]) : null;
-  while (Array.isArray(c[0])) c = c[0];
-  return [c[1], c[0]];
+/* The index of the last of ``items`` dated on or before ``date`` (ISO text, so "2025"
+ * counts from the start of 2025; ``dateOf`` reads an item's date), or -1. */
+function lastOnOrBefore(items, date, dateOf) {
+  var found = -1;
+  for (var i = 0; i < items.length; i++) if ((dateOf ? dateOf(items[i]) : items[i]) <= date) found = i;
+  return found;
+}
+
+function entryDate(entry) { return entry.date; }
+
+/* A point on a GeoJSON geometry, [lon, lat]: a site, the middle vertex of a line (of its
+ * middle part), a vertex of an area's outer ring; null for an empty one. */
+function representativePoint(geom) {
+  if (!geom) return null;
+  var c = geom.coordinates;
+  function middle(list) { return list && list.length ? list[Math.floor(list.length / 2)] : null; }
+  switch (geom.type) {
+    case "Point": return c;
+    case "MultiPoint": return c[0] || null;
+    case "LineString": return middle(c);
+    case "MultiLineString": return middle(middle(c));
+    case "Polygon": return middle(c[0]);
+    case "MultiPolygon": return c[0] ? middle(c[0][0]) : null;
+    case "GeometryCollection": return geom.geometries.length ? representativePoint(geom.geometries[0]) : null;
+    default: return null;
+  }
 }

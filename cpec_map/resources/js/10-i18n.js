@@ -5,7 +5,6 @@ var RTL = dict(["ur", "ar", "fa", "ps", "sd"]);
 
 function I18n(doc, lang) {
   this.strings = doc.strings;
-  this.languages = doc.languages;
   this.lang = lang;
 }
 

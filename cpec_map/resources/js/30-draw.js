@@ -144,7 +144,6 @@ function drawLayer(app, layerDoc) {
     drawGeometry(f.geometry, rec, ctx, parts);
     if (!parts.length) return;
     rec.item = parts.length === 1 ? parts[0] : L.featureGroup(parts);
-    rec.item.cpecId = f.id;
     keepOutOfTabOrder(rec.item);
     group.addLayer(rec.item);
   });

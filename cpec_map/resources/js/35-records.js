@@ -24,8 +24,8 @@ function Records(doc) {
   doc.layers.forEach(function (layerDoc) {
     byLayer[layerDoc.id] = [];
     layerDoc.features.forEach(function (f) {
-      var rec = { id: f.id, f: f, layer: layerDoc, item: null, shown: false,
-        at: { status: f.status, style: f.style, exists: true } };
+      var rec = { id: f.id, f: f, layer: layerDoc, item: null, shown: false };
+      rec.at = statusOn(rec, null);
       list.push(rec);
       byId[f.id] = rec;
       byLayer[layerDoc.id].push(rec);
@@ -36,16 +36,15 @@ function Records(doc) {
   this.byLayer = byLayer;
 }
 
-/* What a feature was on ``date`` (ISO text; null: today's data): the last history entry
- * on or before it ("2025" counts from the start of 2025), or not yet there. A feature
- * without a history is taken as it is at every date. */
+/* What a feature was on ``date`` (ISO text; null: today's data): the status, style and
+ * date of the last history entry on or before it, or not yet there. A feature without a
+ * history is taken as it is at every date. */
 function statusOn(rec, date) {
-  var history = rec.f.history;
-  if (!date || !history || !history.length) return { status: rec.f.status, style: rec.f.style, exists: true };
-  var found = null;
-  for (var i = 0; i < history.length; i++) if (history[i].date <= date) found = history[i];
+  var f = rec.f, history = f.history;
+  if (!date || !history || !history.length) return { status: f.status, style: f.style, exists: true, date: f.asOf };
+  var found = history[lastOnOrBefore(history, date, entryDate)];
   return found ? { status: found.status, style: found.style, exists: true, date: found.date }
-    : { status: undefined, style: rec.f.style, exists: false };
+    : { status: undefined, style: f.style, exists: false };
 }
 
 /* The value a feature has for a facet (status, precision, or a declared property). */
@@ -86,13 +85,7 @@ function anchorOf(rec) {
   var item = rec.item;
   if (!item) return null;
   if (item.getLatLng) return item.getLatLng();
-  var geom = rec.f.geometry;
-  if (geom.type === "LineString" || geom.type === "MultiLineString") {
-    var coords = geom.type === "LineString" ? geom.coordinates : geom.coordinates[Math.floor(geom.coordinates.length / 2)];
-    var mid = coords[Math.floor(coords.length / 2)];
-    return L.latLng(mid[1], mid[0]);
-  }
-  if (item.getBounds) return item.getBounds().getCenter();
-  var first = firstLatLng(geom);
-  return first ? L.latLng(first[0], first[1]) : null;
+  var type = rec.f.geometry.type, mid = representativePoint(rec.f.geometry);
+  if ((type === "LineString" || type === "MultiLineString") && mid) return L.latLng(mid[1], mid[0]);
+  return item.getBounds().getCenter();
 }

@@ -2,16 +2,46 @@
 
 var NAME_LANGS = ["en", "ur", "zh"];
 
-function nameNode(app, tag, cls, rec) {
+/* A feature's name (a {lang: text} map) in the current language, or "unnamed". */
+function nameNode(app, tag, cls, name) {
   var node = el(tag, cls);
-  if (Object.keys(rec.f.name).length) app.i18n.putText(node, rec.f.name);
+  if (Object.keys(name).length) app.i18n.putText(node, name);
   else app.i18n.put(node, "popup.unnamed");
   return node;
 }
 
+/* The status badge (popup, list, history, not-on-the-map), styled by its data-status. */
+function statusBadge(i18n, status) {
+  var badge = i18n.put(el("span", "cpec-status"), "status." + status);
+  badge.setAttribute("data-status", status);
+  return badge;
+}
+
+/* " [badge] as of DATE" appended to ``node``, each part where given. */
+function appendStatus(i18n, node, status, asOf) {
+  if (status) {
+    node.appendChild(document.createTextNode(" "));
+    node.appendChild(statusBadge(i18n, status));
+  }
+  if (asOf) node.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: asOf }));
+}
+
+/* The numbered list of sources (English: their titles are). */
+function sourceList(app, sources) {
+  var list = el("ol", "cpec-sources");
+  list.lang = "en";
+  sources.forEach(function (src) { list.appendChild(sourceItem(app, src)); });
+  return list;
+}
+
+/* A permanent label's content: the name in the current language. */
+function labelNode(app, rec) {
+  return app.i18n.putText(el("span"), rec.f.name);
+}
+
 function tooltipContent(app, rec) {
   var box = el("span", "cpec-tooltip");
-  box.appendChild(nameNode(app, "strong", null, rec));
+  box.appendChild(nameNode(app, "strong", null, rec.f.name));
   if (rec.at.status) {
     var st = el("span", "cpec-tooltip-status");
     st.appendChild(document.createTextNode(" · "));
@@ -52,7 +82,7 @@ function popupContent(app, rec, latlng) {
   var i18n = app.i18n, f = rec.f;
   var box = el("div", "cpec-popup");
   box.setAttribute("data-feature", rec.id);
-  box.appendChild(nameNode(app, "h3", null, rec));
+  box.appendChild(nameNode(app, "h3", null, rec.f.name));
   NAME_LANGS.forEach(function (lang) {
     var text = own(f.name, lang);
     if (!text || lang === i18n.lang || (lang === "en" && !own(f.name, i18n.lang))) return;
@@ -64,14 +94,7 @@ function popupContent(app, rec, latlng) {
   });
   var meta = el("p", "cpec-meta");
   meta.appendChild(i18n.putText(el("span", "cpec-layername"), rec.layer.title));
-  var status = rec.at.status, asOf = rec.at.date || f.asOf;
-  if (status) {
-    meta.appendChild(document.createTextNode(" "));
-    var badge = i18n.put(el("span", "cpec-status"), "status." + status);
-    badge.setAttribute("data-status", status);
-    meta.appendChild(badge);
-  }
-  if (asOf) meta.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: asOf }));
+  appendStatus(i18n, meta, rec.at.status, rec.at.date);
   box.appendChild(meta);
   var km = chainageAt(rec, latlng);
   if (km !== null) {
@@ -110,15 +133,16 @@ function popupContent(app, rec, latlng) {
     desc.lang = "en";
     box.appendChild(desc);
   }
-  // The sources list, with the claim-level sources of single figures numbered into it.
+  // The sources list, with the sources of single figures and of history entries numbered
+  // into it (a source cited by id is one shared object, so it is found by identity).
   var listed = Array.isArray(f.sources) ? f.sources.slice() : [];
-  function number(src) {
-    for (var i = 0; i < listed.length; i++) {
-      var s2 = listed[i];
-      if (s2 === src) return i + 1;  // sources cited by id are one shared object
-    }
-    listed.push(src);
-    return listed.length;
+  function cite(node, sources) {
+    (Array.isArray(sources) ? sources : []).forEach(function (src) {
+      var n = listed.indexOf(src) + 1 || listed.push(src);
+      var sup = el("sup", "cpec-claim", "[" + n + "]");
+      sup.title = src && src.title !== undefined ? i18n.value(src.title) : "";
+      node.appendChild(sup);
+    });
   }
   var props = f.props || {};
   var keys = Object.keys(props);
@@ -131,14 +155,7 @@ function popupContent(app, rec, latlng) {
       var target = typeof props[k] === "string" ? app.records.byId[props[k]] : null;
       var td = target ? el("td") : el("td", null, i18n.value(props[k]));
       if (target) td.appendChild(featureLink(app, target));
-      var claim = f.claims && own(f.claims, k);
-      if (Array.isArray(claim)) {
-        claim.forEach(function (src) {
-          var sup = el("sup", "cpec-claim", "[" + number(src) + "]");
-          sup.title = src && src.title !== undefined ? i18n.value(src.title) : "";
-          td.appendChild(sup);
-        });
-      }
+      cite(td, f.claims && own(f.claims, k));
       tr.appendChild(td);
       table.appendChild(tr);
     });
@@ -150,33 +167,24 @@ function popupContent(app, rec, latlng) {
     f.history.forEach(function (entry) {
       var li = el("li");
       li.appendChild(el("span", "cpec-date", entry.date + " "));
-      var st = i18n.put(el("span", "cpec-status"), "status." + entry.status);
-      st.setAttribute("data-status", entry.status);
-      li.appendChild(st);
+      li.appendChild(statusBadge(i18n, entry.status));
       if (entry.note) li.appendChild(el("span", "cpec-note-text", " " + entry.note)).lang = "en";
-      (Array.isArray(entry.sources) ? entry.sources : []).forEach(function (src) {
-        var sup = el("sup", "cpec-claim", "[" + number(src) + "]");
-        sup.title = src && src.title !== undefined ? i18n.value(src.title) : "";
-        li.appendChild(sup);
-      });
+      cite(li, entry.sources);
       steps.appendChild(li);
     });
     box.appendChild(steps);
   }
   if (listed.length) {
     box.appendChild(i18n.put(el("h4"), "popup.sources"));
-    var list = el("ol", "cpec-sources");
-    list.lang = "en";
-    listed.forEach(function (src) { list.appendChild(sourceItem(app, src)); });
-    box.appendChild(list);
+    box.appendChild(sourceList(app, listed));
   }
   return box;
 }
 
 /* A button naming another feature (in the current language) that goes to it. */
 function featureLink(app, target) {
-  if (!target.layer.interactive) return nameNode(app, "span", null, target);  // no popup to go to
-  var go = nameNode(app, "button", "cpec-linkbutton", target);
+  if (!target.layer.interactive) return nameNode(app, "span", null, target.f.name);  // no popup
+  var go = nameNode(app, "button", "cpec-linkbutton", target.f.name);
   go.type = "button";
   go.setAttribute("data-feature", target.id);
   go.addEventListener("click", function () { app.focusFeature(target.id); });
@@ -211,9 +219,7 @@ function sourceItem(app, src) {
 function bindFeature(app, rec) {
   var item = rec.item, layerDoc = rec.layer;
   if (layerDoc.labels && Object.keys(rec.f.name).length) {
-    var label = el("span");
-    app.i18n.putText(label, rec.f.name);
-    item.bindTooltip(label, {
+    item.bindTooltip(labelNode(app, rec), {
       permanent: true, direction: app.i18n.dir() === "rtl" ? "left" : "right", offset: [6, 0],
       className: "cpec-label", interactive: false
     });

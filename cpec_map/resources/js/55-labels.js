@@ -3,16 +3,23 @@
  * would cover one already placed is hidden. */
 
 function layoutLabels(app) {
-  var placed = [];
+  // all writes, then all reads, then all writes: one layout pass, not one per label
+  var nodes = [];
   app.labelled.forEach(function (rec) {
     var tip = rec.item && rec.item.getTooltip();
     var node = tip && tip.getElement && tip.getElement();
     if (!node || !rec.shown) return;
     node.classList.remove("cpec-label-hidden");
+    nodes.push(node);
+  });
+  var boxes = nodes.map(function (node) {
     var r = node.getBoundingClientRect();
-    var box = { l: r.left - 2, r: r.right + 2, t: r.top - 1, b: r.bottom + 1 };
+    return { l: r.left - 2, r: r.right + 2, t: r.top - 1, b: r.bottom + 1 };
+  });
+  var placed = [];
+  boxes.forEach(function (box, i) {
     var hit = placed.some(function (p) { return box.l < p.r && box.r > p.l && box.t < p.b && box.b > p.t; });
-    if (hit) node.classList.add("cpec-label-hidden");
+    if (hit) nodes[i].classList.add("cpec-label-hidden");
     else placed.push(box);
   });
 }

@@ -27,7 +27,6 @@ var MapButtons = L.Control.extend({
     document.addEventListener("fullscreenchange", function () {
       var on = document.fullscreenElement === target;
       clear(self.full).appendChild(icon(on ? "exitFullscreen" : "fullscreen"));
-      target.classList.toggle("cpec-is-fullscreen", on);
       self.translate();
       map.invalidateSize();
     });

@@ -222,15 +222,10 @@ FeatureList.prototype.row = function (rec, selected) {
   li.tabIndex = -1;
   li.appendChild(sample(app, rec.at.style || {}));
   var text = el("span", "cpec-find-text");
-  text.appendChild(nameNode(app, "span", "cpec-find-name", rec));
+  text.appendChild(nameNode(app, "span", "cpec-find-name", rec.f.name));
   var meta = el("span", "cpec-find-meta");
   meta.appendChild(i18n.putText(el("span", "cpec-find-layer"), rec.layer.title));
-  if (rec.at.status) {
-    meta.appendChild(document.createTextNode(" "));
-    var badge = i18n.put(el("span", "cpec-status"), "status." + rec.at.status);
-    badge.setAttribute("data-status", rec.at.status);
-    meta.appendChild(badge);
-  }
+  appendStatus(i18n, meta, rec.at.status, null);
   text.appendChild(meta);
   li.appendChild(text);
   return li;

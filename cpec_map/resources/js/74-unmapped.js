@@ -17,42 +17,30 @@ function Unmapped(app) {
 function unmappedOn(item, date) {
   var history = item.history;
   if (!date || !history || !history.length) return { status: item.status, asOf: item.asOf };
-  var found = null;
-  for (var i = 0; i < history.length; i++) if (history[i].date <= date) found = history[i];
+  var found = history[lastOnOrBefore(history, date, entryDate)];
   return found ? { status: found.status, asOf: found.date } : null;
 }
 
 Unmapped.prototype.render = function () {
   var app = this.app, i18n = app.i18n, list = clear(this.list), date = app.store.get().date;
-  var shown = app.doc.unmapped.filter(function (item) { return unmappedOn(item, date); });
+  var shown = app.doc.unmapped
+    .map(function (item) { return { item: item, at: unmappedOn(item, date) }; })
+    .filter(function (row) { return row.at; });
   i18n.put(this.summary, "unmapped.title", { n: shown.length });
   i18n.put(this.hint, "unmapped.hint");
-  shown.forEach(function (item) {
-    var at = unmappedOn(item, date);
-    var li = el("li");
+  shown.forEach(function (row) {
+    var item = row.item, li = el("li");
     li.setAttribute("data-feature", item.id);
     var head = el("p", "cpec-unmapped-name");
-    head.appendChild(Object.keys(item.name).length ? i18n.putText(el("strong"), item.name)
-      : i18n.put(el("strong"), "popup.unnamed"));
-    if (at.status) {
-      head.appendChild(document.createTextNode(" "));
-      var badge = i18n.put(el("span", "cpec-status"), "status." + at.status);
-      badge.setAttribute("data-status", at.status);
-      head.appendChild(badge);
-    }
-    if (at.asOf) head.appendChild(i18n.put(el("span", "cpec-asof"), "popup.as_of", { date: at.asOf }));
+    head.appendChild(nameNode(app, "strong", null, item.name));
+    appendStatus(i18n, head, row.at.status, row.at.asOf);
     li.appendChild(head);
     if (item.reason) {
       var why = el("p", "cpec-unmapped-reason", item.reason);
       why.lang = "en";
       li.appendChild(why);
     }
-    if (Array.isArray(item.sources) && item.sources.length) {
-      var sources = el("ol", "cpec-sources");
-      sources.lang = "en";
-      item.sources.forEach(function (src) { sources.appendChild(sourceItem(app, src)); });
-      li.appendChild(sources);
-    }
+    if (Array.isArray(item.sources) && item.sources.length) li.appendChild(sourceList(app, item.sources));
     list.appendChild(li);
   });
 };

@@ -48,11 +48,8 @@ function fullDate(date) {
 }
 
 Timeline.prototype.update = function (state) {
-  var i18n = this.app.i18n, dates = this.dates, index = dates.length;
-  if (state.date) {
-    index = 0;
-    for (var i = 0; i < dates.length; i++) if (dates[i] <= state.date) index = i;
-  }
+  var i18n = this.app.i18n, dates = this.dates;
+  var index = state.date ? Math.max(0, lastOnOrBefore(dates, state.date)) : dates.length;
   this.input.value = String(index);
   i18n.put(this.legend, "timeline.label");
   i18n.put(this.pickLabel, "timeline.pick");

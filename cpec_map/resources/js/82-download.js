@@ -38,23 +38,6 @@ function csvCell(value) {
   return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
 }
 
-/* A point on a GeoJSON geometry, [lon, lat] (see the module comment), or null. */
-function representativePoint(geom) {
-  if (!geom) return null;
-  var c = geom.coordinates;
-  function middle(list) { return list && list.length ? list[Math.floor(list.length / 2)] : null; }
-  switch (geom.type) {
-    case "Point": return c;
-    case "MultiPoint": return c[0] || null;
-    case "LineString": return middle(c);
-    case "MultiLineString": return middle(middle(c));
-    case "Polygon": return middle(c[0]);
-    case "MultiPolygon": return c[0] ? middle(c[0][0]) : null;
-    case "GeometryCollection": return geom.geometries.length ? representativePoint(geom.geometries[0]) : null;
-    default: return null;
-  }
-}
-
 /* "title — url (date)" for one source as the data gives it. */
 function sourceText(source) {
   if (typeof source === "string") return source;
@@ -77,7 +60,7 @@ function exportProperties(rec) {
     if (v !== undefined) out[p[1]] = v;
   });
   // on a timeline date, the status the feature had then (and since when)
-  var status = rec.at ? rec.at.status : f.status, asOf = rec.at && rec.at.date ? rec.at.date : f.asOf;
+  var status = rec.at ? rec.at.status : f.status, asOf = rec.at ? rec.at.date : f.asOf;
   if (status !== undefined) out.status = status;
   if (asOf !== undefined) out.as_of = asOf;
   if (f.precision !== undefined) out.precision = f.precision;

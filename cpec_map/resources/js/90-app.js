@@ -130,11 +130,11 @@ function build(map, doc) {
     });
     app.features.forEach(function (rec) {
       if (!rec.item) return;
-      var shown = app.isShown(rec, state);
       var group = app.groups[rec.layer.id];
-      if (rec.at.exists && passesFilters(rec, state.filters)) { if (!group.hasLayer(rec.item)) group.addLayer(rec.item); }
+      var pass = rec.at.exists && passesFilters(rec, state.filters);  // the layer's own tick aside
+      if (pass) { if (!group.hasLayer(rec.item)) group.addLayer(rec.item); }
       else if (group.hasLayer(rec.item)) group.removeLayer(rec.item);
-      rec.shown = shown;
+      rec.shown = pass && !!state.layers[rec.layer.id];
     });
   }
 
@@ -157,12 +157,7 @@ function build(map, doc) {
     app.i18n.lang = state.lang;
     document.documentElement.lang = state.lang;
     document.documentElement.dir = app.i18n.dir(state.lang);
-    app.features.forEach(function (rec) {
-      if (!rec.label) return;
-      var label = el("span");
-      app.i18n.putText(label, rec.f.name);
-      rec.item.setTooltipContent(label);
-    });
+    app.labelled.forEach(function (rec) { rec.item.setTooltipContent(labelNode(app, rec)); });
     app.buttons.translate();
     app.side.translate();
     map.getContainer().setAttribute("aria-label", app.i18n.t("app.map_label") + ": " + app.i18n.pick(doc.title).text);
@@ -179,11 +174,12 @@ function build(map, doc) {
   app.focusFeature = function (id) {
     var rec = app.records.byId[id];
     if (!rec || !rec.item) return;
-    var state = app.store.get();
-    if (!state.layers[rec.layer.id]) app.store.set({ layers: app.store.withLayer(rec.layer.id, true) });
-    // still hidden (by a filter, or not yet there on the timeline's date): show it anyway,
-    // or a link to it would only close the popup
-    if (!app.isShown(rec, app.store.get())) app.store.set({ filters: {}, date: null });
+    var state = app.store.get(), patch = {};
+    if (!state.layers[rec.layer.id]) patch.layers = app.store.withLayer(rec.layer.id, true);
+    // hidden by a filter, or not yet there on the timeline's date: show it anyway, or a
+    // link to it would only close the popup
+    if (!rec.at.exists || !passesFilters(rec, state.filters)) { patch.filters = {}; patch.date = null; }
+    if (Object.keys(patch).length) app.store.set(patch);
     if (rec.item.getBounds) {
       var b = rec.item.getBounds();
       if (b.isValid()) map.fitBounds(b, { maxZoom: 10, padding: [40, 40], animate: false });
@@ -333,4 +329,4 @@ function build(map, doc) {
   return app;
 }
 
-window.CpecMap = { build: build, modules: MODULES };
+window.CpecMap = { build: build };

@@ -15,6 +15,9 @@
 
 var SVG_NS = "http://www.w3.org/2000/svg";
 var SAFE_URL = /^https?:\/\/[^\s]+$/i;
+
+/* Screens on which the side panel is a drawer over the map (00-base.css says the same). */
+var NARROW_SCREEN = "(max-width: 700px)";
 /* Modules register here; the app initialises them in order once the map is drawn. */
 var MODULES = [];
 

@@ -4,7 +4,6 @@
  * users reach them through this list. */
 
 var LIST_LIMIT = 200;                 // rows drawn at most: 20,000 rows would stall the page
-var LIST_NARROW = "(max-width: 700px)";  // the side panel is a drawer over the map (00-base.css)
 var LIST_PAGE = 10;                   // rows moved by PageUp / PageDown
 
 /* A temporary mark under the feature a row stands for: a light band with a dark edge
@@ -162,7 +161,7 @@ FeatureList.prototype.activate = function (i) {
   if (!row) return;
   this.setTabStop(i);
   app.focusFeature(row.rec.id);
-  if (window.matchMedia && window.matchMedia(LIST_NARROW).matches && app.side.open) {
+  if (window.matchMedia && window.matchMedia(NARROW_SCREEN).matches && app.side.open) {
     app.side.setOpen(false);
     this.highlight.hide();
     app.map.getContainer().focus({ preventScroll: true });

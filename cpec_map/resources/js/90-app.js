@@ -2,7 +2,7 @@
  * legend and labels in step with the store. Exposed as ``window.CpecMap.build``. */
 
 function readHashLang(doc) {
-  if (window.location.hash.length > 4000) return doc.lang;  // as the permalink module: untrusted
+  if (window.location.hash.length > FRAGMENT_MAX) return doc.lang;  // untrusted, as for permalinks
   var m = /(?:^|[#&])lang=([a-z]{2})\b/.exec(window.location.hash);
   return m && doc.languages.indexOf(m[1]) >= 0 ? m[1] : doc.lang;
 }
@@ -282,7 +282,7 @@ function build(map, doc) {
   if ((embedded || framed) && map.gestureHandling) map.gestureHandling.enable();
   app.embedded = embedded;
   if (embedded) root.classList.add("cpec-embed");
-  var narrow = window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
+  var narrow = window.matchMedia && window.matchMedia(NARROW_SCREEN).matches;
   app.side.setOpen(!(embedded || narrow));
   var room = map.getSize();
   if (narrow || embedded || room.x < 800 || room.y < 700) app.legend.setFolded(true);

@@ -22,32 +22,34 @@ def asset(name: str) -> str:
     return resources.files("cpec_map").joinpath("resources", name).read_text(encoding="utf-8")
 
 
+def _joined(folder: str, suffix: str) -> str:
+    """The files of ``resources/<folder>`` ending in ``suffix``, in file-name order."""
+    files = resources.files("cpec_map").joinpath("resources", folder).iterdir()
+    named = sorted((p.name, p) for p in files if p.name.endswith(suffix))
+    return "\n".join(p.read_text(encoding="utf-8") for _, p in named)
+
+
+def _without_source_map(script: str) -> str:
+    """A minified script without its trailing source-map comment (the map is not shipped)."""
+    return re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "", script)
+
+
 @lru_cache(maxsize=1)
 def runtime_js() -> str:
     """Our runtime: ``resources/js/*.js`` in file-name order, in one function scope."""
-    folder = resources.files("cpec_map").joinpath("resources", "js")
-    parts = sorted(
-        (p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".js")
-    )
-    body = "\n".join(text for _, text in parts)
-    return f"(function () {{\n{body}\n}})();\n"
+    return f"(function () {{\n{_joined('js', '.js')}\n}})();\n"
 
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
     """Our stylesheet: ``resources/css/*.css`` in file-name order."""
-    folder = resources.files("cpec_map").joinpath("resources", "css")
-    parts = sorted(
-        (p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".css")
-    )
-    return "\n".join(text for _, text in parts)
+    return _joined("css", ".css")
 
 
 @lru_cache(maxsize=1)
 def leaflet_js() -> str:
-    """Leaflet's minified script, without its trailing source-map comment."""
-    text = (Path(xleaflet.BASE_DIR) / "leaflet.js").read_text(encoding="utf-8")
-    return re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "", text)
+    """Leaflet's minified script."""
+    return _without_source_map((Path(xleaflet.BASE_DIR) / "leaflet.js").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -69,5 +71,6 @@ def gesture_handling() -> tuple[str, str]:
     does not zoom the map; zoom needs Ctrl/Cmd or two fingers, and a hint says so."""
     base = Path(xgesture.BASE_DIR)
     script = (base / "leaflet-gesture-handling.min.js").read_text(encoding="utf-8")
-    script = re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "", script)
-    return script, (base / "leaflet-gesture-handling.min.css").read_text(encoding="utf-8")
+    return _without_source_map(script), (
+        base / "leaflet-gesture-handling.min.css"
+    ).read_text(encoding="utf-8")

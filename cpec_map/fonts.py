@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 
 ARABIC_FAMILY = "Noto Sans Arabic"
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -81,28 +80,12 @@ _NAME_IDS = (0, 1, 2, 13, 14)
 _ARABIC_INSTANCE = {"wght": 400, "wdth": 100}
 
 
-def font_css(document: dict[str, Any] | str) -> str:
-    """``@font-face`` rules for the Urdu and Chinese text of a map document.
-
-    Parameters
-    ----------
-    document
-        The map document, whose every string (at any depth) counts; or its JSON text
-        (non-ASCII characters unescaped), which the page has already made: taking the
-        characters of one string is much faster than walking a large document.
-
-    Returns
-    -------
-    str
-        One rule per face needed, or ``""`` when the document needs none (English only).
-    """
-    chars: set[str] = set()
-    if isinstance(document, str):
-        chars.update(document)
-    else:
-        for text in _strings(document):
-            chars.update(text)
-    return "\n".join(font_faces("".join(chars)).values())
+def font_css(text: str) -> str:
+    """``@font-face`` rules for the Urdu and Chinese characters of ``text`` (the page's
+    map document as JSON, non-ASCII unescaped: every string it holds counts, and taking
+    the characters of one string is much faster than walking the document): one rule
+    per face needed, ``""`` when none is (English only)."""
+    return "\n".join(font_faces(text).values())
 
 
 def font_faces(text: str) -> dict[str, str]:
@@ -133,23 +116,6 @@ def font_path(family: str) -> Path:
 
         return Path(pkg.FONT_PATH)
     raise ValueError(f"no packaged font for {family!r}")
-
-
-#: Members of the map document that hold no text: skipped, since geometry is most of it.
-_NO_TEXT = frozenset({"geometry", "chainage", "bounds", "styles"})
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key not in _NO_TEXT:
-                yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            if not isinstance(item, (int, float)):
-                yield from _strings(item)
 
 
 def _in(code: int, ranges: Iterable[tuple[int, int]]) -> bool:
